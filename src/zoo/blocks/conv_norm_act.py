@@ -1,0 +1,71 @@
+"""Convolution → normalisation → activation: the unit every CNN in the zoo is built from."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from torch import nn
+
+__all__ = ["ConvNormAct", "make_divisible"]
+
+Layer = Callable[..., nn.Module]
+
+
+def make_divisible(value: float, divisor: int = 8, min_value: int | None = None, round_limit: float = 0.9) -> int:
+    """Round a channel count to a multiple of ``divisor``, never more than 10 % below ``value``.
+
+    The rounding of MobileNet (and every net that scales widths by a multiplier): hardware prefers
+    multiples of 8, and rounding down by more than ``1 - round_limit`` would lose too much capacity.
+    """
+    min_value = min_value or divisor
+    rounded = max(min_value, int(value + divisor / 2) // divisor * divisor)
+    if rounded < round_limit * value:
+        rounded += divisor
+    return rounded
+
+
+class ConvNormAct(nn.Module):
+    """``act(norm(conv(x)))``; ``norm=None`` / ``act=None`` leave that step out.
+
+    ``norm`` and ``act`` are callables (a class or a ``functools.partial``) so that each family states its
+    own BatchNorm epsilon/momentum and activation once. The conv has a bias only when there is no norm
+    (a bias before BatchNorm is cancelled by its mean), unless ``bias`` says otherwise.
+    """
+
+    def __init__(
+        self,
+        in_chs: int,
+        out_chs: int,
+        kernel_size: int | tuple[int, int] = 3,
+        stride: int = 1,
+        padding: int | tuple[int, int] | None = None,
+        groups: int = 1,
+        dilation: int = 1,
+        norm: Layer | None = nn.BatchNorm2d,
+        act: Layer | None = nn.ReLU,
+        bias: bool | None = None,
+    ):
+        super().__init__()
+        if padding is None:  # "same" for odd kernels at stride 1, the convention of every net here
+            k = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+            padding = tuple((dilation * (ki - 1)) // 2 for ki in k)
+        self.conv = nn.Conv2d(
+            in_chs, out_chs, kernel_size, stride, padding, dilation=dilation, groups=groups,
+            bias=(norm is None) if bias is None else bias,
+        )
+        self.norm = norm(out_chs) if norm is not None else nn.Identity()
+        self.act = _make_act(act) if act is not None else nn.Identity()
+
+    @property
+    def out_channels(self) -> int:
+        return self.conv.out_channels
+
+    def forward(self, x):
+        return self.act(self.norm(self.conv(x)))
+
+
+def _make_act(act: Layer) -> nn.Module:
+    """Activations that can work in place do so: they follow a fresh conv/norm output."""
+    if act in (nn.ReLU, nn.ReLU6, nn.Hardswish, nn.Hardsigmoid, nn.SiLU):
+        return act(inplace=True)
+    return act()

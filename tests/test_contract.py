@@ -1,0 +1,210 @@
+"""The model contract of DESIGN.md, checked on every registered model.
+
+A family is held to it as soon as it registers: the model list comes from ``zoo.list_models()``.
+Each model is built once (module-scoped fixture) and every check reuses it.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import torch
+from torch import nn
+
+import zoo
+from zoo.models.base import Backbone, FeatureExtractor, FeatureInfo
+
+NAMES = zoo.list_models()
+# the largest models cost seconds to build: part of the sweep, marked slow
+BIG = {n for n in NAMES if (zoo.model_info(n).params or 0) > 100_000_000}
+# families whose blocks have residual branches, and so take drop_path_rate
+RESIDUAL_FAMILIES = {"resnet", "mobilenet", "mnasnet", "efficientnet", "regnet", "vit", "swin", "convnext",
+                     "inception", "nasnet"}
+
+
+def _params(names):
+    return [pytest.param(n, marks=pytest.mark.slow) if n in BIG else n for n in names]
+
+
+def input_size(model) -> tuple[int, int]:
+    """A small input the model accepts: its fixed size where it has one, else ≥ 64 and ≥ its minimum."""
+    if getattr(model, "img_size", None):
+        s = model.img_size
+        return (s, s) if isinstance(s, int) else tuple(s)
+    side = max(model.min_input_size, 64)
+    return side, side
+
+
+@pytest.fixture(scope="module", params=_params(NAMES))
+def built(request):
+    torch.manual_seed(0)
+    model = zoo.create_model(request.param).eval()
+    return request.param, model
+
+
+def test_interface(built):
+    name, model = built
+    assert isinstance(model, Backbone)
+    assert model.num_classes == 1000
+    assert isinstance(model.num_features, int) and model.num_features > 0
+    assert model.feature_info and all(isinstance(f, FeatureInfo) for f in model.feature_info)
+    reductions = [f.reduction for f in model.feature_info]
+    assert reductions == sorted(reductions), f"feature reductions must not decrease: {reductions}"
+    modules = dict(model.named_modules())
+    for f in model.feature_info:
+        assert f.module in modules, f"feature_info names {f.module!r}, which is not a module of {name}"
+    for method in ("forward_features", "forward_head", "forward_intermediates", "reset_classifier"):
+        assert callable(getattr(model, method))
+    assert isinstance(model.no_weight_decay(), set)
+
+
+def test_forward_head_features_and_reset(built):
+    name, model = built
+    x = torch.randn(2, model.in_chans, *input_size(model))
+    with torch.no_grad():
+        feats = model.forward_features(x)
+        logits = model.forward_head(feats)
+        pooled = model.forward_head(feats, pre_logits=True)
+        assert torch.equal(logits, model(x))
+    assert logits.shape == (2, 1000)
+    assert pooled.shape == (2, model.num_features)
+    fc = model.head.fc
+    try:
+        model.reset_classifier(7)
+        with torch.no_grad():
+            assert model(x).shape == (2, 7) and model.num_classes == 7
+        model.reset_classifier(0)
+        with torch.no_grad():
+            assert model(x).shape == (2, model.num_features)
+    finally:
+        model.head.fc, model.head.num_classes = fc, 1000
+
+
+def test_intermediates_match_feature_info(built):
+    name, model = built
+    h, w = input_size(model)
+    x = torch.randn(1, model.in_chans, h, w)
+    with torch.no_grad():
+        maps = model.forward_intermediates(x)
+        last_two = model.forward_intermediates(x, indices=2)
+    assert len(maps) == len(model.feature_info)
+    for fmap, info in zip(maps, model.feature_info):
+        assert fmap.ndim == 4 and fmap.shape[1] == info.channels, (tuple(fmap.shape), info)
+        assert fmap.shape[2] <= -(-h // info.reduction) + 1 and fmap.shape[3] <= -(-w // info.reduction) + 1, (
+            f"{info.module}: map {tuple(fmap.shape)} is larger than input/{info.reduction}"
+        )
+    assert [t.shape for t in last_two] == [t.shape for t in maps[-2:]]
+    assert torch.allclose(last_two[-1], maps[-1])
+
+
+def test_keywords(built):
+    name, model = built
+    accepted = set(inspect.signature(type(model)).parameters)
+    assert {"num_classes", "in_chans", "drop_rate"} <= accepted, accepted
+    if zoo.model_info(name).family in RESIDUAL_FAMILIES:
+        assert "drop_path_rate" in accepted
+    with pytest.raises(TypeError, match="accepted: .*num_classes"):
+        zoo.create_model(name, not_a_keyword=1)
+
+
+def test_wrong_input_is_a_clear_error(built):
+    name, model = built
+    h, w = input_size(model)
+    with pytest.raises(ValueError, match=f"expects {model.in_chans} input channels"):
+        model(torch.randn(1, model.in_chans + 1, h, w))
+    with pytest.raises(ValueError, match="4-D"):
+        model(torch.randn(model.in_chans, h, w))
+    if model.min_input_size > 1 and not getattr(model, "img_size", None):
+        s = model.min_input_size
+        with pytest.raises(ValueError, match=f"at least {s}x{s}"):
+            model(torch.randn(1, model.in_chans, s - 1, s - 1))
+
+
+def test_seeded_construction_is_deterministic(built):
+    name, model = built
+    torch.manual_seed(0)
+    again = zoo.create_model(name)
+    for (k, a), b in zip(model.state_dict().items(), again.state_dict().values()):
+        assert torch.equal(a, b), f"{name}: {k} differs between two seeded constructions"
+
+
+def test_meta_device_construction(built):
+    name, model = built
+    with torch.device("meta"):
+        meta = zoo.create_model(name)
+    assert all(p.is_meta for p in meta.parameters())
+    assert sum(p.numel() for p in meta.parameters()) == sum(p.numel() for p in model.parameters())
+
+
+def test_channels_last_and_bf16_autocast(built):
+    name, model = built
+    x = torch.randn(2, model.in_chans, *input_size(model))
+    with torch.no_grad():
+        ref = model(x)
+        cl = model.to(memory_format=torch.channels_last)(x.to(memory_format=torch.channels_last))
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            low = model(x)
+    model.to(memory_format=torch.contiguous_format)
+    assert torch.allclose(cl, ref, rtol=1e-4, atol=1e-4 * ref.abs().max().item())
+    assert low.dtype == torch.bfloat16 and torch.isfinite(low).all()
+
+
+def test_features_only(built):
+    name, model = built
+    n = len(model.feature_info)
+    torch.manual_seed(0)
+    backbone = zoo.create_model(name, features_only=True, out_indices=(1, n - 1))
+    assert isinstance(backbone, FeatureExtractor)
+    assert backbone.channels() == [model.feature_info[1].channels, model.feature_info[-1].channels]
+    x = torch.randn(1, model.in_chans, *input_size(model))
+    with torch.no_grad():
+        maps = backbone.eval()(x)
+    assert [m.shape[1] for m in maps] == backbone.channels()
+
+
+def test_compile_fullgraph_has_no_graph_break(built):
+    name, model = built
+    torch._dynamo.reset()
+    x = torch.randn(1, model.in_chans, *input_size(model))
+    compiled = torch.compile(model, fullgraph=True, backend="eager")
+    with torch.no_grad():
+        out = compiled(x)
+        assert torch.allclose(out, model(x), rtol=1e-5, atol=1e-5)
+    torch._dynamo.reset()
+
+
+def _export_sample():
+    """One model per family: its smallest."""
+    smallest = {}
+    for n in NAMES:
+        info = zoo.model_info(n)
+        if info.family not in smallest or (info.params or 0) < (zoo.model_info(smallest[info.family]).params or 0):
+            smallest[info.family] = n
+    return sorted(smallest.values())
+
+
+@pytest.mark.parametrize("name", _export_sample())
+def test_torch_export(name):
+    torch.manual_seed(0)
+    model = zoo.create_model(name).eval()
+    x = torch.randn(1, model.in_chans, *input_size(model))
+    program = torch.export.export(model, (x,))
+    with torch.no_grad():
+        assert torch.allclose(program.module()(x), model(x), rtol=1e-5, atol=1e-5)
+
+
+def test_min_input_size_is_tight(built):
+    """At the declared minimum the network runs; one pixel less fails inside the network itself."""
+    name, model = built
+    s = model.min_input_size
+    if s <= 1 or getattr(model, "img_size", None):
+        pytest.skip("no minimum beyond 1 pixel, or a fixed input size")
+    with torch.no_grad():
+        assert torch.isfinite(model(torch.randn(1, model.in_chans, s, s))).all()
+        model.check_input = lambda x: None  # bypass the check to see the network's own failure
+        try:
+            with pytest.raises(RuntimeError):
+                model(torch.randn(1, model.in_chans, s - 1, s - 1))
+        finally:
+            del model.check_input

@@ -1,0 +1,85 @@
+"""Registry and factory: names, aliases, errors, catalog facts, and a light ``import zoo``."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+import zoo
+
+
+def test_list_models_patterns_and_families():
+    names = zoo.list_models()
+    assert names == sorted(names) and "resnet50" in names and "alexnet" in names
+    assert zoo.list_models("resnet1*") == ["resnet101", "resnet152", "resnet18"]
+    assert set(zoo.list_models(family="vgg")) == {f"vgg{d}{bn}" for d in (11, 13, 16, 19) for bn in ("", "_bn")}
+    with pytest.raises(ValueError, match="unknown family 'vggg'; families: .*vgg"):
+        zoo.list_models(family="vggg")
+
+
+def test_unknown_name_lists_close_matches():
+    with pytest.raises(ValueError, match="unknown model 'resnet05'.*Did you mean: .*resnet50"):
+        zoo.create_model("resnet05")
+    with pytest.raises(ValueError, match="unknown model"):
+        zoo.model_info("no_such_network_at_all")
+    with pytest.raises(TypeError, match="must be a string"):
+        zoo.create_model(50)
+
+
+def test_unknown_keyword_names_the_accepted_ones():
+    with pytest.raises(TypeError, match=r"resnet50\(\) got unexpected keyword argument\(s\) 'num_class'; accepted: "
+                                         r".*num_classes.*in_chans.*drop_rate"):
+        zoo.create_model("resnet50", num_class=10)
+
+
+def test_model_info_from_catalog():
+    info = zoo.model_info("resnet50")
+    assert info.family == "resnet" and "Deep Residual Learning" in info.paper
+    assert info.input_size == (3, 224, 224) and info.params == 25557032 and info.gmacs == pytest.approx(4.089)
+    assert info.reference == "torchvision:resnet50"
+    assert "Aggregated Residual" in zoo.model_info("resnext50_32x4d").paper
+
+
+def test_pretrained_not_available_yet_is_clear():
+    with pytest.raises(NotImplementedError, match="pretrained weights"):
+        zoo.create_model("resnet18", pretrained=True)
+
+
+def test_register_a_custom_model():
+    from zoo.models.resnet import ResNet
+
+    zoo.register("resnet_tiny_test", ResNet, block="basic", layers=(1, 1, 1, 1))
+    model = zoo.create_model("resnet_tiny_test", num_classes=3)
+    assert model(torch.randn(2, 3, 32, 32)).shape == (2, 3)
+    assert "resnet_tiny_test" in zoo.list_models("resnet_tiny*")
+
+    @zoo.register
+    def tiny_builder(num_classes: int = 2):
+        return ResNet(block="basic", layers=(1, 1, 1, 1), num_classes=num_classes)
+
+    assert zoo.create_model("tiny_builder").num_classes == 2
+    with pytest.raises(TypeError, match="accepted: num_classes"):
+        zoo.create_model("tiny_builder", width=3)
+
+
+def test_keywords_reach_the_model():
+    m = zoo.create_model("resnet18", num_classes=0, in_chans=1, drop_rate=0.2)
+    assert m(torch.randn(2, 1, 40, 48)).shape == (2, 512)
+    assert m.in_chans == 1 and m.head.drop.p == 0.2
+
+
+def test_import_is_light():
+    code = (
+        "import sys, time; import torch; t = time.perf_counter(); import zoo; dt = time.perf_counter() - t; "
+        "heavy = [m for m in sys.modules if m.startswith(('zoo.models', 'timm', 'torchvision', 'zoo.blocks'))]; "
+        "print(dt); print(heavy)"
+    )
+    src = str(Path(zoo.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = run.stdout.split("\n")
+    assert out[1] == "[]", f"import zoo imported {out[1]}"
+    assert float(out[0]) < 0.1, f"import zoo took {float(out[0]):.3f} s after torch"
