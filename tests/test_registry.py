@@ -83,3 +83,22 @@ def test_import_is_light():
     out = run.stdout.split("\n")
     assert out[1] == "[]", f"import zoo imported {out[1]}"
     assert float(out[0]) < 0.1, f"import zoo took {float(out[0]):.3f} s after torch"
+
+
+def test_features_only_backbone_options():
+    backbone = zoo.create_model("resnet18", features_only=True, out_indices=(1, 2, 3, 4), frozen_stages=1,
+                                norm_eval=True)
+    assert backbone.reductions() == [4, 8, 16, 32] and backbone.channels() == [64, 128, 256, 512]
+    assert backbone.model.head is None  # the classifier is not kept
+    stages = list(backbone.model.stages)
+    assert not any(p.requires_grad for s in stages[:2] for p in s.parameters())
+    assert all(p.requires_grad for p in stages[2].parameters())
+    backbone.train()
+    assert not stages[0].training and not stages[1].training and stages[2].training
+    assert not any(m.training for m in backbone.modules() if isinstance(m, torch.nn.BatchNorm2d))
+    maps = backbone(torch.randn(2, 3, 64, 96))
+    assert [tuple(m.shape[2:]) for m in maps] == [(16, 24), (8, 12), (4, 6), (2, 3)]
+    with pytest.raises(TypeError, match="only used with features_only"):
+        zoo.create_model("resnet18", out_indices=(1,))
+    with pytest.raises(ValueError, match="stage index 7 is out of range"):
+        zoo.create_model("resnet18", features_only=True, out_indices=(7,))

@@ -196,6 +196,8 @@ def create_model(
     *,
     features_only: bool = False,
     out_indices: Any = None,
+    frozen_stages: int = -1,
+    norm_eval: bool = False,
     **kwargs: Any,
 ):
     """Build a model by name.
@@ -206,6 +208,8 @@ def create_model(
             or a local ``.safetensors``/``.pth`` file or ``zoo.save_pretrained`` directory.
         features_only: return a backbone whose forward gives the list of NCHW stage maps.
         out_indices: the stages ``features_only`` returns (default: all).
+        frozen_stages, norm_eval: with ``features_only``, freeze stages 0..k / keep BatchNorm in eval
+            mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``).
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
     canonical, alias_kwargs = resolve_name(name)
@@ -216,7 +220,7 @@ def create_model(
         if unknown:
             raise TypeError(
                 f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-                f"accepted: {', '.join(accepted)}, plus pretrained, features_only, out_indices"
+                f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, norm_eval"
             )
     config = {**entry.config, **alias_kwargs, **kwargs}
     if pretrained is not False and pretrained is not None:
@@ -228,7 +232,7 @@ def create_model(
     if features_only:
         from zoo.models.base import FeatureExtractor
 
-        model = FeatureExtractor(model, out_indices)
-    elif out_indices is not None:
-        raise TypeError("out_indices is only used with features_only=True")
+        model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
+    elif out_indices is not None or frozen_stages != -1 or norm_eval:
+        raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
     return model

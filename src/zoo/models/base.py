@@ -139,13 +139,45 @@ class Backbone(nn.Module):
 
 
 class FeatureExtractor(nn.Module):
-    """``create_model(..., features_only=True)``: forward gives the chosen stages as NCHW maps."""
+    """``create_model(..., features_only=True)``: forward gives the chosen stages as NCHW maps.
 
-    def __init__(self, model: Backbone, out_indices: int | Sequence[int] | None = None):
+    For fine-tuning inside detection/segmentation code (mmpretrain's backbone options):
+    ``frozen_stages=k`` freezes stages 0..k (no gradients, kept in eval mode); ``norm_eval=True`` keeps
+    every BatchNorm in eval mode (running statistics fixed) while the rest trains.
+    """
+
+    def __init__(
+        self,
+        model: Backbone,
+        out_indices: int | Sequence[int] | None = None,
+        frozen_stages: int = -1,
+        norm_eval: bool = False,
+    ):
         super().__init__()
         self.out_indices = model.prune_intermediate_layers(out_indices)
         self.model = model
         self.feature_info = [model.feature_info[i] for i in self.out_indices]
+        if frozen_stages >= len(model.stages):
+            raise ValueError(f"frozen_stages={frozen_stages}, but the backbone has stages 0..{len(model.stages) - 1}")
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
+        for stage in self._frozen():
+            stage.requires_grad_(False)
+        self.train(model.training)
+
+    def _frozen(self) -> list[nn.Module]:
+        return list(self.model.stages)[: self.frozen_stages + 1]
+
+    def train(self, mode: bool = True) -> "FeatureExtractor":
+        super().train(mode)
+        if mode:
+            for stage in self._frozen():
+                stage.eval()
+            if self.norm_eval:
+                for m in self.modules():
+                    if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                        m.eval()
+        return self
 
     def channels(self) -> list[int]:
         return [f.channels for f in self.feature_info]
