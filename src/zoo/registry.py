@@ -19,7 +19,7 @@ import functools
 import importlib
 import inspect
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any, Callable
 
@@ -119,14 +119,8 @@ def _catalog() -> tuple[dict[str, ModelInfo], dict[str, tuple[str, dict[str, Any
     for alias, (target, _) in aliases.items():  # let each model list its aliases
         if target in infos:
             info = infos[target]
-            infos[target] = _replace(info, aliases=info.aliases + (alias,))
+            infos[target] = replace(info, aliases=info.aliases + (alias,))
     return infos, aliases
-
-
-def _replace(info: ModelInfo, **changes) -> ModelInfo:
-    from dataclasses import replace
-
-    return replace(info, **changes)
 
 
 def _all_names() -> list[str]:
@@ -187,7 +181,7 @@ def model_info(name: str) -> ModelInfo:
         from zoo.weights.catalog import pretrained_tags
     except ImportError:  # the weights catalog is optional while a family is being added
         return info
-    return _replace(info, pretrained=tuple(pretrained_tags(canonical)))
+    return replace(info, pretrained=tuple(pretrained_tags(canonical)))
 
 
 def create_model(
