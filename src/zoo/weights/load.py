@@ -76,7 +76,11 @@ def default_cfg(name: str) -> dict[str, Any]:
         return {**entry.data_config(), "tag": None, "weights": None}
     from zoo.registry import model_info
 
-    return {"input_size": model_info(name).input_size, "interpolation": "bilinear", "mean": (0.485, 0.456, 0.406),
+    try:
+        input_size = model_info(name).input_size
+    except ValueError:  # a model registered by the user, without catalog facts
+        input_size = (3, 224, 224)
+    return {"input_size": input_size, "interpolation": "bilinear", "mean": (0.485, 0.456, 0.406),
             "std": (0.229, 0.224, 0.225), "crop_pct": 0.875, "crop_mode": "center", "tag": None, "weights": None}
 
 
