@@ -262,7 +262,10 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
 
     target, partial = (model.model, True) if isinstance(model, FeatureExtractor) else (model, False)
     if source is None:
-        family = importlib.import_module(f"zoo.models.{model_info(name).module}")
+        try:
+            family = importlib.import_module(f"zoo.models.{model_info(name).module}")
+        except ValueError:  # a model registered by the user: its own keys only
+            family = None
         candidates = ["zoo", *getattr(family, "CONVERTERS", {})]
     else:
         candidates = [source]

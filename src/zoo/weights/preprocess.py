@@ -70,7 +70,8 @@ class Preprocess:
 
     def __repr__(self) -> str:
         return (f"Preprocess(resize={self.scale}, crop={self.size}, interpolation={self.interpolation!r}, "
-                f"mean={tuple(self.mean.flatten().tolist())}, std={tuple(self.std.flatten().tolist())})")
+                f"mean={tuple(round(v, 4) for v in self.mean.flatten().tolist())}, "
+                f"std={tuple(round(v, 4) for v in self.std.flatten().tolist())})")
 
     def _resized_size(self, h: int, w: int) -> tuple[int, int]:
         if not isinstance(self.scale, int):
