@@ -149,12 +149,14 @@ def test_downloads_go_to_the_torch_hub_cache_with_their_hash_checked(tmp_path, m
 
 
 # Families written elsewhere: each case runs once its model is registered.
-# (name, tag, reference builder, keywords for create_model, reference input transform)
+# name → (tag, reference builder, keywords for create_model, the name create_model is given)
 LATER = {
-    "vit_b_16": ("augreg_in1k", lambda: timm_model("vit_base_patch16_224"), {"img_size": 160}),
-    "mobilenet_v3_large": ("ra_in1k", lambda: timm_model("mobilenetv3_large_100"), {}),
+    "vit_b_16": ("augreg_in1k", lambda: timm_model("vit_base_patch16_224"), {"img_size": 160}, "vit_b_16"),
+    # timm's name: the alias builds timm's configuration, and its tags are timm's weights
+    "mobilenet_v3_large": ("ra_in1k", lambda: timm_model("mobilenetv3_large_100"), {}, "mobilenetv3_large_100"),
     "googlenet": ("tv_imagenet1k_v1",
-                  lambda: torchvision_model("googlenet", aux_logits=True, transform_input=True, init_weights=True), {}),
+                  lambda: torchvision_model("googlenet", aux_logits=True, transform_input=True, init_weights=True), {},
+                  "googlenet"),
 }
 
 
@@ -162,7 +164,7 @@ LATER = {
 def test_families_added_later(name, offline, tmp_path):
     if name not in zoo.list_models(): pytest.skip(f"{name} not registered yet")  # noqa: E701 -- the lead removes this line after merging
     hf_home, torch_home = offline
-    tag, build, kwargs = LATER[name]
+    tag, build, kwargs, asked_as = LATER[name]
     reference = randomize_norms(build()).eval()
     entry = get_entry(name, tag)
     if entry.source == "hf":
@@ -175,7 +177,7 @@ def test_families_added_later(name, offline, tmp_path):
         resized = timm_model("vit_base_patch16_224", img_size=kwargs["img_size"]).eval()
         resized.load_state_dict(checkpoint_filter_fn(reference.state_dict(), resized))
         reference = resized
-    model = zoo.create_model(name, pretrained=tag, **kwargs)
+    model = zoo.create_model(asked_as, pretrained=tag, **kwargs)
     size = kwargs.get("img_size", 96)
     assert_same_outputs(model, reference, (3, size, size))
 
@@ -447,6 +449,18 @@ def test_every_model_has_weights_and_a_default():
     assert zoo.list_pretrained("resnet5*") == zoo.list_pretrained("resnet50.*")
     info = zoo.model_info("resnet50").pretrained
     assert info[0]["default"] and {"tag", "license", "input_size", "top1"} <= set(info[0])
+
+
+def test_a_timm_alias_with_keywords_gets_the_weights_of_its_timm_network():
+    from zoo.weights.catalog import default_entry
+
+    entry = get_entry("mobilenet_v3_large", "ra_in1k", alias="mobilenetv3_large_100")
+    assert entry.location == "timm/mobilenetv3_large_100.ra_in1k" and entry.arch["bn_eps"] == 1e-5
+    assert default_entry("mobilenet_v3_large", alias="mobilenetv3_large_100").ref_arch == "mobilenetv3_large_100"
+    with pytest.raises(ValueError, match="unknown pretrained tag 'tv_imagenet1k_v1' for mobilenetv3_large_100"):
+        get_entry("mobilenet_v3_large", "tv_imagenet1k_v1", alias="mobilenetv3_large_100")
+    with pytest.raises(ValueError, match=r"no pretrained weights for mobilenetv2_140 \(a configuration of mobilenet_v2\)"):
+        default_entry("mobilenet_v2", alias="mobilenetv2_140")
 
 
 def test_weight_keywords_are_accepted_by_their_models():

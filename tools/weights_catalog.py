@@ -35,7 +35,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent.parent / "shared" / "reference"  # /work/shared/reference seen from /work/wt/<name>
 OUT = ROOT / "src" / "zoo" / "catalog"
-COLUMNS = ("model", "tag", "source", "location", "ref_lib", "arch", "input", "crop_pct", "interpolation",
+COLUMNS = ("model", "tag", "source", "location", "ref_lib", "ref_arch", "arch", "input", "crop_pct", "interpolation",
            "mean", "std", "top1", "license")
 IMG_SIZE_FAMILIES = ("vit", "swin")  # families whose architecture depends on the input resolution
 # torchvision builders that set a keyword whenever they load weights (checked against their source below)
@@ -118,7 +118,7 @@ def generate(reference: Path) -> tuple[str, str]:
         if families[r["name"]] in IMG_SIZE_FAMILIES:
             arch["img_size"] = int(r["input"])
         writer.writerow([
-            r["name"], r["tag"], r["source"], r["location"], r["ref_lib"],
+            r["name"], r["tag"], r["source"], r["location"], r["ref_lib"], r["ref_arch"],
             json.dumps(arch, sort_keys=True) if arch else "", r["input"], r["crop_pct"], r["interpolation"],
             tuple_text(r["mean"]), tuple_text(r["std"]), r["top1"], r["license"],
         ])

@@ -213,27 +213,24 @@ def create_model(
     """
     from zoo.weights import load as weights
 
-    if isinstance(name, str) and "." in name and not name.startswith("hf-hub:"):
-        name, tag = name.split(".", 1)  # "resnet50.a1_in1k"
+    tag = None
+    if isinstance(name, str) and "." in name:
+        name, tag = name.split(".", 1)  # "resnet50.a1_in1k", "mobilenetv3_large_100.ra_in1k"
         if pretrained not in (True, False, None, tag):
             raise ValueError(f"the name gives the tag {tag!r} and pretrained={pretrained!r} another weight")
-        spec, load = weights.resolve_pretrained(resolve_name(name)[0], tag), bool(pretrained)
-    elif pretrained is not False and pretrained is not None:
-        spec, load = weights.resolve_pretrained(resolve_name(name)[0] if name is not None else None, pretrained), True
-    else:
-        spec, load = None, False
+    spec, load = None, pretrained is not False and pretrained is not None
+    if tag is not None or load:
+        canonical, alias_kwargs = resolve_name(name) if name is not None else (None, {})
+        alias = name if alias_kwargs else None
+        spec = weights.resolve_pretrained(canonical, tag or pretrained, alias)
     if name is None:
         if spec is None or spec.model is None:
             raise TypeError("create_model() needs a model name, unless pretrained= names weights that say which "
                             "architecture they are for (a zoo.save_pretrained directory or Hub repository)")
         name = spec.model
     canonical, alias_kwargs = resolve_name(name)
-    if spec is not None:
-        if spec.model is not None and spec.model != canonical:
-            raise ValueError(f"{spec.origin} holds weights of {spec.model}, not {canonical}")
-        if alias_kwargs and spec.pretrained_cfg.get("tag"):
-            raise ValueError(f"{name} is {canonical} with {alias_kwargs}; the catalog's {canonical} weights are "
-                             f"for its default configuration")
+    if spec is not None and spec.model is not None and spec.model != canonical:
+        raise ValueError(f"{spec.origin} holds weights of {spec.model}, not {canonical}")
     entry = _entry(canonical)
     accepted = entry.accepted_keywords()
     if accepted is not None:

@@ -29,6 +29,7 @@ class WeightEntry:
     source: str  # "hf" (a Hugging Face Hub repository) or "url" (a torchvision download)
     location: str  # repository id or URL
     ref_lib: str  # the implementation whose state dict the file holds: "timm" or "torchvision"
+    ref_arch: str  # that implementation's name for the network (a timm name is a zoo alias)
     arch: dict[str, Any] = field(default_factory=dict, compare=False)  # keywords the architecture needs
     input_size: tuple[int, int, int] = (3, 224, 224)
     crop_pct: float = 0.875
@@ -69,7 +70,7 @@ def _entries() -> dict[str, list[WeightEntry]]:
         size = int(row["input"])
         entry = WeightEntry(
             model=row["model"], tag=row["tag"], source=row["source"], location=row["location"],
-            ref_lib=row["ref_lib"], arch=json.loads(row["arch"]) if row["arch"] else {},
+            ref_lib=row["ref_lib"], ref_arch=row["ref_arch"], arch=json.loads(row["arch"]) if row["arch"] else {},
             input_size=(3, size, size), crop_pct=float(row["crop_pct"]), interpolation=row["interpolation"],
             mean=_floats(row["mean"]), std=_floats(row["std"]),
             top1=float(row["top1"]) if row["top1"] else None, license=row["license"],
@@ -93,10 +94,24 @@ def list_pretrained(pattern: str = "*") -> list[str]:
     return [n for n in names if fnmatch.fnmatchcase(n, pattern) or fnmatch.fnmatchcase(n.split(".")[0], pattern)]
 
 
-def default_entry(name: str, required: bool = True) -> WeightEntry | None:
+def _candidates(name: str, alias: str | None) -> list[WeightEntry]:
+    """The weights of ``name``; for a timm alias that sets keywords (``mobilenetv3_large_100``), only
+    those trained in that timm network."""
+    entries = _entries().get(name, [])
+    if alias is None:
+        return entries
+    mine = [e for e in entries if e.ref_lib == "timm" and e.ref_arch == alias]
+    if not mine:
+        tags = ", ".join(e.tag for e in entries) or "none"
+        raise ValueError(f"no pretrained weights for {alias} (a configuration of {name}); {name}'s weights "
+                         f"({tags}) are for {name} itself: create_model({name!r}, pretrained=...)")
+    return mine
+
+
+def default_entry(name: str, required: bool = True, alias: str | None = None) -> WeightEntry | None:
     """The weight ``pretrained=True`` loads: the best reported ImageNet-1k top-1 under a permissive
     licence; weights whose source reports no score come after those that do, in catalog order."""
-    entries = _entries().get(name, [])
+    entries = _candidates(name, alias)
     permissive = [e for e in entries if e.permissive]
     if not permissive:
         if not required:
@@ -109,14 +124,14 @@ def default_entry(name: str, required: bool = True) -> WeightEntry | None:
     return max(permissive, key=lambda e: (e.top1 is not None, e.top1 or 0.0, -entries.index(e)))
 
 
-def get_entry(name: str, tag: str) -> WeightEntry:
+def get_entry(name: str, tag: str, alias: str | None = None) -> WeightEntry:
     """The weight ``name.tag``; an unknown tag lists the model's tags."""
-    entries = _entries().get(name, [])
+    entries = _candidates(name, alias)
     for e in entries:
         if e.tag == tag:
             return e
     known = ", ".join(e.tag for e in entries) or "none"
-    raise ValueError(f"unknown pretrained tag {tag!r} for {name}; known tags: {known}. "
+    raise ValueError(f"unknown pretrained tag {tag!r} for {alias or name}; known tags: {known}. "
                      f"A local file or directory must exist, and a Hub repository is written 'hf-hub:org/name'.")
 
 

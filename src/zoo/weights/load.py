@@ -148,16 +148,17 @@ def _from_hub(spec: str, name: str | None) -> WeightSpec:
     return out
 
 
-def resolve_pretrained(name: str | None, pretrained: bool | str | Path) -> WeightSpec:
+def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: str | None = None) -> WeightSpec:
     """Turn a ``pretrained=`` value for the canonical model ``name`` into a :class:`WeightSpec`.
 
     ``name`` may be None when the weights say which architecture they are for (a ``save_pretrained``
-    directory, a Hub repository with a config).
+    directory, a Hub repository with a config). ``alias``: the timm alias the model was asked for by,
+    when it sets keywords; tags then come from that timm network's weights.
     """
     if pretrained is True:
         if name is None:
             raise TypeError("pretrained=True needs a model name: create_model('resnet50', pretrained=True)")
-        return _from_entry(catalog.default_entry(name))
+        return _from_entry(catalog.default_entry(name, alias=alias))
     if isinstance(pretrained, Path):
         pretrained = str(pretrained)
     if not isinstance(pretrained, str):
@@ -178,7 +179,7 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path) -> Weigh
     looks_like_path = any(c in pretrained for c in "/\\") or path.suffix in (".pth", ".pt", ".bin", ".safetensors")
     if looks_like_path or name is None:
         raise sources.WeightsNotFoundError(f"pretrained={pretrained!r}: no such file or directory")
-    return _from_entry(catalog.get_entry(name, pretrained))
+    return _from_entry(catalog.get_entry(name, pretrained, alias))
 
 
 # ---------------------------------------------------------------------------------------------- fitting
