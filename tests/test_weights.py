@@ -146,6 +146,8 @@ def test_downloads_go_to_the_torch_hub_cache_with_their_hash_checked(tmp_path, m
     with pytest.raises(CorruptCheckpointError, match="invalid hash value"):
         fetch_url(bad.as_uri())
     assert not (tmp_path / "torch" / "hub" / "checkpoints" / bad.name).exists()
+    with pytest.raises(WeightsNotFoundError, match="(?s)the download failed.*cache: .*On a machine with network"):
+        fetch_url((served / "net-12345678.pth").as_uri())
 
 
 # Families written elsewhere: each case runs once its model is registered.

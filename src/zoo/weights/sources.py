@@ -94,6 +94,7 @@ def fetch_url(url: str) -> Path:
     path = cache / filename
     if path.exists():
         return path
+    reason = _reason()
     if not offline():
         match = torch.hub.HASH_REGEX.search(filename)  # torchvision names files <name>-<sha256 prefix>.pth
         try:
@@ -103,11 +104,7 @@ def fetch_url(url: str) -> Path:
         except RuntimeError as err:  # the hash did not match: torch removed the partial file
             raise CorruptCheckpointError(f"downloaded {url}, but {err}") from err
         except OSError as err:
-            reason = f"the download failed ({type(err).__name__}: {err})"
-        else:  # pragma: no cover
-            reason = ""
-    else:
-        reason = _reason()
+            reason = f"the download failed ({_first_line(err)})"
     raise WeightsNotFoundError(
         f"the torchvision weight file {url} is not in the torch hub cache and {reason}.\n"
         f"  cache: {cache}  (set by TORCH_HOME: $TORCH_HOME/hub/checkpoints)\n"
