@@ -33,7 +33,8 @@ import torch
 from torch import nn
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent.parent / "shared" / "reference"  # /work/shared/reference seen from /work/wt/<name>
+# the reference tables live beside the repository: the nearest parent holding shared/reference/
+REFERENCE = next((p / "shared" / "reference" for p in ROOT.parents if (p / "shared" / "reference").is_dir()), None)
 OUT = ROOT / "src" / "zoo" / "catalog"
 COLUMNS = ("model", "tag", "source", "location", "ref_lib", "ref_arch", "arch", "input", "crop_pct", "interpolation",
            "mean", "std", "top1", "license")
@@ -131,6 +132,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="folder holding weights.csv and models.csv")
     args = parser.parse_args()
+    if args.reference is None:
+        parser.error("no shared/reference/ found above the repository: pass --reference")
     weights, classes = generate(args.reference)
     (OUT / "weights.csv").write_text(weights)
     (OUT / "imagenet_classes.txt").write_text(classes)
