@@ -43,8 +43,11 @@ def test_model_info_from_catalog():
     assert "Aggregated Residual" in zoo.model_info("resnext50_32x4d").paper
 
 
-def test_pretrained_not_available_yet_is_clear():
-    with pytest.raises(NotImplementedError, match="pretrained weights"):
+def test_pretrained_weights_missing_offline_is_clear(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(FileNotFoundError, match=r"(?s)resnet18-f37072fd\.pth is not in the torch hub cache.*"
+                                                r"downloads are disabled"):
         zoo.create_model("resnet18", pretrained=True)
 
 

@@ -14,6 +14,13 @@ __version__ = "0.1.0"
 # name → module providing it; imported on first attribute access (PEP 562)
 _LAZY = {
     "convert_state_dict": "zoo.weights.convert",
+    "list_pretrained": "zoo.weights.catalog",
+    "load_pretrained": "zoo.weights.load",
+    "save_pretrained": "zoo.weights.load",
+    "push_to_hub": "zoo.weights.load",
+    "data_config": "zoo.weights.preprocess",
+    "transforms": "zoo.weights.preprocess",
+    "class_names": "zoo.weights.preprocess",
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]

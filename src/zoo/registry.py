@@ -185,7 +185,7 @@ def model_info(name: str) -> ModelInfo:
 
 
 def create_model(
-    name: str,
+    name: str | None = None,
     pretrained: bool | str = False,
     *,
     features_only: bool = False,
@@ -197,7 +197,10 @@ def create_model(
     """Build a model by name.
 
     Args:
-        name: a canonical name (``zoo.list_models()``) or a timm alias (``"mobilenetv3_large_100"``).
+        name: a canonical name (``zoo.list_models()``), a timm alias (``"mobilenetv3_large_100"``), or
+            ``"name.tag"`` for the architecture a catalog weight needs (``zoo.list_pretrained()``).
+            May be left out when ``pretrained`` is a ``save_pretrained`` directory or Hub repository
+            whose config names the architecture.
         pretrained: False, True (the default weights), a tag (``"a1_in1k"``), ``"hf-hub:org/repo"``,
             or a local ``.safetensors``/``.pth`` file or ``zoo.save_pretrained`` directory.
         features_only: return a backbone whose forward gives the list of NCHW stage maps.
@@ -206,7 +209,26 @@ def create_model(
             mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``).
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
+    from zoo.weights import load as weights
+
+    tag = None
+    if isinstance(name, str) and "." in name:
+        name, tag = name.split(".", 1)  # "resnet50.a1_in1k", "mobilenetv3_large_100.ra_in1k"
+        if pretrained not in (True, False, None, tag):
+            raise ValueError(f"the name gives the tag {tag!r} and pretrained={pretrained!r} another weight")
+    spec, load = None, pretrained is not False and pretrained is not None
+    if tag is not None or load:
+        canonical, alias_kwargs = resolve_name(name) if name is not None else (None, {})
+        alias = name if alias_kwargs else None
+        spec = weights.resolve_pretrained(canonical, tag or pretrained, alias)
+    if name is None:
+        if spec is None or spec.model is None:
+            raise TypeError("create_model() needs a model name, unless pretrained= names weights that say which "
+                            "architecture they are for (a zoo.save_pretrained directory or Hub repository)")
+        name = spec.model
     canonical, alias_kwargs = resolve_name(name)
+    if spec is not None and spec.model is not None and spec.model != canonical:
+        raise ValueError(f"{spec.origin} holds weights of {spec.model}, not {canonical}")
     entry = _entry(canonical)
     accepted = entry.accepted_keywords()
     if accepted is not None:
@@ -216,17 +238,25 @@ def create_model(
                 f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
                 f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, norm_eval"
             )
-    config = {**entry.config, **alias_kwargs, **kwargs}
-    if pretrained is not False and pretrained is not None:
-        raise NotImplementedError(
-            f"pretrained={pretrained!r}: pretrained weights are not available yet; they arrive with the "
-            "pretrained-weights work (Hugging Face Hub and torchvision sources). Use pretrained=False."
-        )
-    model = entry.factory(**config)
+        needed = sorted(set(spec.kwargs) - set(accepted)) if spec is not None else []
+        if needed:
+            raise TypeError(f"the weights {spec.origin} need keyword(s) {', '.join(needed)}, which {canonical}() "
+                            f"does not accept (accepted: {', '.join(accepted)})")
+    user_kwargs = {**alias_kwargs, **(spec.kwargs if spec is not None else {}), **kwargs}
+    if spec is not None and spec.source == "zoo":  # a saved model: its layout comes back as saved
+        features_only = features_only or spec.features_only
+        out_indices = spec.out_indices if out_indices is None else out_indices
+    model = entry.factory(**{**entry.config, **user_kwargs})
     if features_only:
         from zoo.models.base import FeatureExtractor
 
         model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
     elif out_indices is not None or frozen_stages != -1 or norm_eval:
         raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
+    model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
+                          "out_indices": list(model.out_indices) if features_only else None}
+    model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
+    if load:
+        state = weights.sources.read_state_dict(spec.fetch())
+        weights.apply_state_dict(model, state, canonical, spec.source, spec.origin)
     return model

@@ -1,0 +1,482 @@
+"""Pretrained weights, loaded exactly as users load them, from caches built here (there is no network).
+
+Each test writes a reference model's random weights (timm or torchvision) into a real Hugging Face
+cache (``models--org--name/{refs,snapshots,blobs}``) or torch hub cache (``$TORCH_HOME/hub/checkpoints``)
+in a temporary folder, points ``HF_HOME`` / ``TORCH_HOME`` at it with ``HF_HUB_OFFLINE=1``, and calls
+``zoo.create_model(..., pretrained=...)``: the outputs must equal the reference's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+import zoo
+from equivalence import randomize_norms, relative_error, timm_model, torchvision_model
+from zoo.weights import CorruptCheckpointError, IncompatibleWeightsError, UnsafeCheckpointError, WeightsNotFoundError
+from zoo.weights.catalog import get_entry
+
+TOL = 1e-5
+
+
+# ---------------------------------------------------------------------------------------------- caches
+
+
+def write_hub_repo(hf_home: Path, repo_id: str, files: dict[str, bytes]) -> Path:
+    """A Hugging Face cache entry as huggingface_hub writes it: blobs named by content hash, a snapshot
+    of symlinks for one commit, and refs/main naming that commit."""
+    repo = hf_home / "hub" / f"models--{repo_id.replace('/', '--')}"
+    commit = hashlib.sha1(repo_id.encode()).hexdigest()
+    (repo / "refs").mkdir(parents=True, exist_ok=True)
+    (repo / "refs" / "main").write_text(commit)
+    snapshot = repo / "snapshots" / commit
+    snapshot.mkdir(parents=True, exist_ok=True)
+    (repo / "blobs").mkdir(exist_ok=True)
+    for name, data in files.items():
+        blob = repo / "blobs" / hashlib.sha256(data).hexdigest()
+        blob.write_bytes(data)
+        link = snapshot / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(Path("..", "..", "blobs", blob.name))
+    return snapshot
+
+
+def safetensors_bytes(state: dict[str, torch.Tensor], tmp: Path) -> bytes:
+    path = tmp / "tmp.safetensors"
+    save_file({k: v.contiguous() for k, v in state.items()}, str(path))
+    return path.read_bytes()
+
+
+def write_timm_weights(hf_home: Path, tag_name: str, reference: torch.nn.Module, tmp: Path) -> None:
+    model, tag = tag_name.split(".", 1)
+    entry = get_entry(model, tag)
+    config = {"architecture": entry.location.split("/")[1].split(".")[0], "num_classes": 1000,
+              "pretrained_cfg": {"tag": tag, "input_size": list(entry.input_size)}}
+    write_hub_repo(hf_home, entry.location, {"model.safetensors": safetensors_bytes(reference.state_dict(), tmp),
+                                             "config.json": json.dumps(config).encode()})
+
+
+def write_torchvision_weights(torch_home: Path, tag_name: str, reference: torch.nn.Module) -> Path:
+    model, tag = tag_name.split(".", 1)
+    url = get_entry(model, tag).location
+    path = torch_home / "hub" / "checkpoints" / url.rsplit("/", 1)[1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(reference.state_dict(), path)
+    return path
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """Empty caches in a temporary folder, downloads disabled; returns (HF_HOME, TORCH_HOME)."""
+    hf_home, torch_home = tmp_path / "hf", tmp_path / "torch"
+    monkeypatch.setenv("HF_HOME", str(hf_home))
+    monkeypatch.setenv("TORCH_HOME", str(torch_home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    return hf_home, torch_home
+
+
+def assert_same_outputs(model, reference, input_size=(3, 64, 48), ref_input=None):
+    torch.manual_seed(1)
+    x = torch.randn(2, *input_size)
+    with torch.no_grad():
+        out, ref = model.eval()(x), reference.eval()(x if ref_input is None else ref_input(x))
+    assert out.shape == ref.shape
+    assert relative_error(out, ref) <= TOL
+
+
+@pytest.fixture(scope="module")
+def tv_resnet18():
+    return randomize_norms(torchvision_model("resnet18")).eval()
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+def test_resnet50_from_a_timm_hub_repository(offline, tmp_path):
+    hf_home, _ = offline
+    reference = randomize_norms(timm_model("resnet50")).eval()
+    write_timm_weights(hf_home, "resnet50.a1_in1k", reference, tmp_path)
+
+    model = zoo.create_model("resnet50", pretrained="a1_in1k")
+    assert_same_outputs(model, reference)
+    cfg = zoo.data_config(model)
+    assert cfg["interpolation"] == "bicubic" and cfg["crop_pct"] == 0.95 and cfg["input_size"] == (3, 224, 224)
+    assert model.pretrained_cfg["license"] == "apache-2.0" and model.pretrained_cfg["tag"] == "a1_in1k"
+    assert zoo.class_names(model)[:2] == ("tench", "goldfish")
+
+    # the same file named as a repository; the architecture comes from the catalog
+    again = zoo.create_model(pretrained="hf-hub:timm/resnet50.a1_in1k")
+    torch.testing.assert_close(again.state_dict(), model.state_dict(), rtol=0, atol=0)
+
+
+def test_alexnet_from_the_torchvision_url_cache(offline):
+    _, torch_home = offline
+    reference = torchvision_model("alexnet").eval()
+    assert zoo.model_info("alexnet").pretrained[0]["tag"] == "tv_imagenet1k_v1"  # the default
+    write_torchvision_weights(torch_home, "alexnet.tv_imagenet1k_v1", reference)
+    model = zoo.create_model("alexnet", pretrained=True)
+    assert_same_outputs(model, reference, (3, 96, 80))
+    assert model.pretrained_cfg["weights"].startswith("https://download.pytorch.org/models/alexnet-")
+
+
+def test_downloads_go_to_the_torch_hub_cache_with_their_hash_checked(tmp_path, monkeypatch):
+    """torchvision names its files <name>-<sha256 prefix>.pth; the download is checked against it
+    (a file:// URL stands in for download.pytorch.org)."""
+    from zoo.weights.sources import fetch_url
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    served = tmp_path / "served"
+    served.mkdir()
+    data = b"weights" * 1000
+    good = served / f"net-{hashlib.sha256(data).hexdigest()[:8]}.pth"
+    good.write_bytes(data)
+    cached = fetch_url(good.as_uri())
+    assert cached == tmp_path / "torch" / "hub" / "checkpoints" / good.name and cached.read_bytes() == data
+    bad = served / "net-0badc0de.pth"
+    bad.write_bytes(data)
+    with pytest.raises(CorruptCheckpointError, match="invalid hash value"):
+        fetch_url(bad.as_uri())
+    assert not (tmp_path / "torch" / "hub" / "checkpoints" / bad.name).exists()
+    with pytest.raises(WeightsNotFoundError, match="(?s)the download failed.*cache: .*On a machine with network"):
+        fetch_url((served / "net-12345678.pth").as_uri())
+
+
+# Families written elsewhere: each case runs once its model is registered.
+# name → (tag, reference builder, keywords for create_model, the name create_model is given)
+LATER = {
+    "vit_b_16": ("augreg_in1k", lambda: timm_model("vit_base_patch16_224"), {"img_size": 160}, "vit_b_16"),
+    # timm's name: the alias builds timm's configuration, and its tags are timm's weights
+    "mobilenet_v3_large": ("ra_in1k", lambda: timm_model("mobilenetv3_large_100"), {}, "mobilenetv3_large_100"),
+    "googlenet": ("tv_imagenet1k_v1",
+                  lambda: torchvision_model("googlenet", aux_logits=True, transform_input=True, init_weights=True), {},
+                  "googlenet"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LATER))
+def test_families_added_later(name, offline, tmp_path):
+    if name not in zoo.list_models(): pytest.skip(f"{name} not registered yet")  # noqa: E701 -- the lead removes this line after merging
+    hf_home, torch_home = offline
+    tag, build, kwargs, asked_as = LATER[name]
+    reference = randomize_norms(build()).eval()
+    entry = get_entry(name, tag)
+    if entry.source == "hf":
+        write_timm_weights(hf_home, f"{name}.{tag}", reference, tmp_path)
+    else:
+        write_torchvision_weights(torch_home, f"{name}.{tag}", reference)
+    if "img_size" in kwargs:  # the reference resamples its position embedding the way timm does
+        from timm.models.vision_transformer import checkpoint_filter_fn
+
+        resized = timm_model("vit_base_patch16_224", img_size=kwargs["img_size"]).eval()
+        resized.load_state_dict(checkpoint_filter_fn(reference.state_dict(), resized))
+        reference = resized
+    model = zoo.create_model(asked_as, pretrained=tag, **kwargs)
+    size = kwargs.get("img_size", 96)
+    assert_same_outputs(model, reference, (3, size, size))
+
+
+def test_local_files_of_each_kind(tmp_path, tv_resnet18):
+    """A bare file: its keys say whose state dict it is (zoo's own, torchvision's, timm's)."""
+    tv_path = tmp_path / "tv.pth"
+    torch.save({"state_dict": tv_resnet18.state_dict(), "epoch": 3}, tv_path)  # a training checkpoint
+    model = zoo.create_model("resnet18", pretrained=str(tv_path))
+    assert_same_outputs(model, tv_resnet18)
+
+    zoo_path = tmp_path / "weights.safetensors"
+    save_file(model.state_dict(), str(zoo_path))
+    again = zoo.create_model("resnet18", pretrained=zoo_path)
+    assert_same_outputs(again, tv_resnet18)
+    assert again.pretrained_cfg["weights"] == str(zoo_path)
+
+
+def test_save_pretrained_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("resnet18", num_classes=7, in_chans=2, drop_rate=0.1)).eval()
+    zoo.save_pretrained(model, tmp_path / "mine")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["config.json", "model.safetensors"]
+    config = json.loads((tmp_path / "mine" / "config.json").read_text())
+    assert config["architecture"] == "resnet18" and config["kwargs"] == {"num_classes": 7, "in_chans": 2,
+                                                                          "drop_rate": 0.1}
+    restored = zoo.create_model(pretrained=str(tmp_path / "mine"))
+    assert type(restored) is type(model) and restored.num_classes == 7 and restored.head.drop.p == 0.1
+    torch.testing.assert_close(restored.state_dict(), model.state_dict(), rtol=0, atol=0)
+    assert_same_outputs(restored, model, (2, 48, 48))
+    assert restored.pretrained_cfg["input_size"] == (2, 224, 224)
+
+    backbone = zoo.create_model("resnet18", features_only=True, out_indices=(1, 2))
+    zoo.save_pretrained(backbone, tmp_path / "backbone")
+    back = zoo.create_model("resnet18", pretrained=tmp_path / "backbone")
+    assert back.out_indices == [1, 2]
+    torch.testing.assert_close(back.state_dict(), backbone.state_dict(), rtol=0, atol=0)
+
+    with pytest.raises(ValueError, match="holds weights of resnet18, not resnet34"):
+        zoo.create_model("resnet34", pretrained=tmp_path / "mine")
+
+
+def test_push_to_hub_uploads_what_loads_back(tmp_path, monkeypatch, offline):
+    """push_to_hub hands huggingface_hub a save_pretrained folder; that repository loads back."""
+    import huggingface_hub
+
+    uploaded = {}
+
+    class FakeApi:
+        def __init__(self, token=None):
+            pass
+
+        def create_repo(self, repo_id, private=None, exist_ok=False):
+            uploaded["repo"] = repo_id
+
+        def upload_folder(self, repo_id, folder_path, commit_message, revision=None):
+            uploaded["files"] = {p.name: p.read_bytes() for p in Path(folder_path).iterdir()}
+            return "https://huggingface.co/me/tiny/commit/0"
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
+    model = zoo.create_model("resnet18", num_classes=3)
+    assert zoo.push_to_hub(model, "me/tiny").endswith("/commit/0")
+    assert uploaded["repo"] == "me/tiny" and set(uploaded["files"]) == {"config.json", "model.safetensors", "README.md"}
+    write_hub_repo(offline[0], "me/tiny", uploaded["files"])
+    back = zoo.create_model(pretrained="hf-hub:me/tiny")
+    torch.testing.assert_close(back.state_dict(), model.state_dict(), rtol=0, atol=0)
+
+
+# ---------------------------------------------------------------------------------------------- adapting
+
+
+@pytest.fixture
+def resnet18_cached(offline, tv_resnet18):
+    write_torchvision_weights(offline[1], "resnet18.tv_imagenet1k_v1", tv_resnet18)
+    return tv_resnet18
+
+
+def test_other_num_classes_reinitialises_the_head(resnet18_cached):
+    with pytest.warns(UserWarning, match=r"1000 → 10 classes.*re-initialised"):
+        model = zoo.create_model("resnet18", pretrained="tv_imagenet1k_v1", num_classes=10).eval()
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        features = model.forward_head(model.forward_features(x), pre_logits=True)
+        ref = torch.flatten(resnet18_cached.avgpool(torch.nn.Sequential(*list(resnet18_cached.children())[:-2])(x)), 1)
+    assert model(x).shape == (2, 10) and relative_error(features, ref) <= TOL
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no classifier asked for: nothing to warn about
+        pooled = zoo.create_model("resnet18", pretrained="tv_imagenet1k_v1", num_classes=0).eval()
+    with torch.no_grad():
+        assert relative_error(pooled(x), ref) <= TOL
+
+
+def test_in_chans_adapts_the_first_conv(resnet18_cached):
+    grey = zoo.create_model("resnet18", pretrained=True, in_chans=1)
+    # summing the RGB kernels: a grey image gives what the RGB net gives for three equal channels
+    assert_same_outputs(grey, resnet18_cached, (1, 64, 80), ref_input=lambda x: x.expand(-1, 3, -1, -1))
+    assert zoo.data_config(grey)["input_size"] == (1, 224, 224) and len(zoo.data_config(grey)["mean"]) == 1
+
+    four = zoo.create_model("resnet18", pretrained=True, in_chans=4)
+    rgb = resnet18_cached.conv1.weight
+    expected = torch.cat([rgb, rgb[:, :1]], dim=1) * 3 / 4
+    torch.testing.assert_close(four.stages.stem.conv.weight, expected)
+    assert four(torch.randn(1, 4, 64, 64)).shape == (1, 1000)
+
+
+def test_features_only_loads_the_backbone(resnet18_cached):
+    backbone = zoo.create_model("resnet18", pretrained=True, features_only=True, out_indices=(1, 3)).eval()
+    ref = resnet18_cached
+    x = torch.randn(2, 3, 64, 48)
+    with torch.no_grad():
+        maps = backbone(x)
+        y = ref.maxpool(ref.relu(ref.bn1(ref.conv1(x))))
+        layer1 = ref.layer1(y)
+        layer3 = ref.layer3(ref.layer2(layer1))
+    assert [m.shape[1] for m in maps] == [64, 256]
+    assert relative_error(maps[0], layer1) <= TOL and relative_error(maps[1], layer3) <= TOL
+
+
+def test_transforms_match_torchvision_and_take_pil(resnet18_cached):
+    from torchvision import transforms as T
+
+    model = zoo.create_model("resnet18", pretrained=True)
+    pre = zoo.transforms(model)
+    image = torch.rand(3, 300, 411)
+    ref = T.Compose([T.Resize(256, interpolation=T.InterpolationMode.BILINEAR, antialias=True), T.CenterCrop(224),
+                     T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])(image)
+    torch.testing.assert_close(pre(image), ref, rtol=1e-5, atol=1e-5)
+    assert pre(image[None]).shape == (1, 3, 224, 224)
+    bicubic = zoo.transforms({**zoo.data_config(model), "interpolation": "bicubic", "crop_pct": 0.95})
+    ref = T.Compose([T.Resize(235, interpolation=T.InterpolationMode.BICUBIC, antialias=True), T.CenterCrop(224),
+                     T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])(image)
+    torch.testing.assert_close(bicubic(image), ref, rtol=1e-5, atol=1e-5)
+
+    from PIL import Image
+
+    pil = Image.fromarray((image.permute(1, 2, 0) * 255).to(torch.uint8).numpy())
+    assert pre(pil).shape == (3, 224, 224)
+    with pytest.raises(TypeError, match="tensor .* or a PIL image"):
+        pre([1, 2, 3])
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+def test_offline_without_a_cached_file_says_how_to_fetch_it(offline):
+    hf_home, torch_home = offline
+    with pytest.raises(WeightsNotFoundError) as err:
+        zoo.create_model("resnet50", pretrained="a1_in1k")
+    text = str(err.value)
+    assert "timm/resnet50.a1_in1k" in text and str(hf_home / "hub") in text and "HF_HUB_OFFLINE=1" in text
+    assert "hf download timm/resnet50.a1_in1k model.safetensors" in text
+
+    with pytest.raises(WeightsNotFoundError) as err:
+        zoo.create_model("alexnet", pretrained=True)
+    text = str(err.value)
+    url = "https://download.pytorch.org/models/alexnet-owt-7be5be79.pth"
+    assert url in text and str(torch_home / "hub" / "checkpoints") in text and f"curl -L -o alexnet-owt-7be5be79.pth {url}" in text
+
+
+def test_corrupt_or_truncated_files_are_named(offline, tmp_path, tv_resnet18):
+    hf_home, torch_home = offline
+    data = safetensors_bytes(tv_resnet18.state_dict(), tmp_path)
+    write_hub_repo(hf_home, "timm/resnet18.a1_in1k", {"model.safetensors": data[: len(data) // 2]})
+    with pytest.raises(CorruptCheckpointError, match="corrupt or truncated"):
+        zoo.create_model("resnet18", pretrained="a1_in1k")
+
+    path = write_torchvision_weights(torch_home, "resnet18.tv_imagenet1k_v1", tv_resnet18)
+    path.write_bytes(path.read_bytes()[:100_000])
+    with pytest.raises(CorruptCheckpointError, match=f"could not read {path}: the file is corrupt or truncated"):
+        zoo.create_model("resnet18", pretrained=True)
+
+
+def test_another_architecture_is_refused_and_the_model_untouched(tmp_path, tv_resnet18):
+    path = tmp_path / "resnet18.pth"
+    torch.save(tv_resnet18.state_dict(), path)
+    with pytest.raises(IncompatibleWeightsError, match=r"(?s)does not fit resnet50.*missing keys.*mis-shaped"):
+        zoo.create_model("resnet50", pretrained=str(path))
+
+    model = zoo.create_model("resnet34")
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(IncompatibleWeightsError, match=r"(?s)left unchanged.*missing keys \(\d+\): stages\.layer1\.2"):
+        zoo.load_pretrained(model, str(path))
+    torch.testing.assert_close(model.state_dict(), before, rtol=0, atol=0)
+
+    small = zoo.create_model("resnet18")
+    zoo.load_pretrained(small, str(path))
+    assert_same_outputs(small, tv_resnet18)
+
+
+def test_pickled_code_is_never_run(tmp_path):
+    ran = []
+
+    class Payload:
+        def __reduce__(self):
+            return (ran.append, ("executed",))
+
+    path = tmp_path / "evil.pth"
+    torch.save({"conv1.weight": torch.zeros(1), "payload": Payload()}, path)
+    with pytest.raises(UnsafeCheckpointError, match="refusing to load .*pickled code"):
+        zoo.create_model("resnet18", pretrained=str(path))
+    assert ran == []
+
+
+def test_the_model_hook_fits_weights_made_for_another_configuration(tmp_path):
+    """A model's adapt_state_dict(state_dict) runs before the keys are checked (ViT resamples its
+    position embedding there; a net built without auxiliary classifiers drops theirs)."""
+    from zoo.models.resnet import ResNet
+
+    class WithHook(ResNet):
+        def adapt_state_dict(self, state_dict):
+            return {k: v for k, v in state_dict.items() if not k.startswith("aux.")}
+
+    zoo.register("resnet_hook_test", WithHook, block="basic", layers=(1, 1, 1, 1))
+    zoo.register("resnet_nohook_test", ResNet, block="basic", layers=(1, 1, 1, 1))
+    source = zoo.create_model("resnet_nohook_test")
+    path = tmp_path / "with_aux.safetensors"
+    save_file({**source.state_dict(), "aux.weight": torch.zeros(3)}, str(path))
+    with pytest.raises(IncompatibleWeightsError, match=r"unexpected keys \(1\): aux\.weight"):
+        zoo.create_model("resnet_nohook_test", pretrained=str(path))
+    model = zoo.create_model("resnet_hook_test", pretrained=str(path))
+    torch.testing.assert_close(model.state_dict(), source.state_dict(), rtol=0, atol=0)
+
+
+def test_a_tag_in_the_name_without_weights(offline):
+    """"name.tag" with pretrained=False builds the network those weights need and reports their input."""
+    model = zoo.create_model("resnet50.a1_in1k")  # nothing is read: the caches are empty
+    assert zoo.data_config(model)["interpolation"] == "bicubic" and model.pretrained_cfg["tag"] == "a1_in1k"
+    assert zoo.class_names(zoo.create_model("resnet18", num_classes=10)) is None
+
+
+def test_bad_pretrained_values(offline):
+    with pytest.raises(ValueError, match="unknown pretrained tag 'a9_in1k' for resnet50; known tags: .*a1_in1k"):
+        zoo.create_model("resnet50", pretrained="a9_in1k")
+    with pytest.raises(WeightsNotFoundError, match="no such file or directory"):
+        zoo.create_model("resnet50", pretrained="./nowhere/weights.pth")
+    with pytest.raises(TypeError, match="pretrained must be True, False, a tag"):
+        zoo.create_model("resnet50", pretrained=3)
+    with pytest.raises(TypeError, match="needs a model name"):
+        zoo.create_model(pretrained=True)
+
+
+# ---------------------------------------------------------------------------------------------- catalog
+
+
+def test_every_model_has_weights_and_a_default():
+    import csv
+    from importlib import resources
+
+    from zoo.weights.catalog import default_entry
+
+    text = resources.files("zoo.catalog").joinpath("weights.csv").read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    models = {r["model"] for r in rows}
+    found = [p / "shared" / "reference" / "models.csv" for p in Path(__file__).resolve().parents]
+    reference = next((p for p in found if p.is_file()), None)
+    if reference is not None:  # the reference tables live beside the repository in this workspace
+        required = {r["name"] for r in csv.DictReader(reference.open())}
+        assert required <= models, f"models without weights: {sorted(required - models)}"
+    from zoo.registry import _catalog
+
+    assert set(_catalog()[0]) <= models, f"cataloged models without weights: {sorted(set(_catalog()[0]) - models)}"
+    for name in models:
+        default = default_entry(name)
+        assert default.permissive
+        scored = [e["top1"] for e in zoo.weights.pretrained_tags(name) if e["top1"] is not None and
+                  e["license"] in ("apache-2.0", "mit", "bsd-3-clause")]
+        assert default.top1 == (max(scored) if scored else None)
+    assert len(zoo.list_pretrained()) == len(rows) and "resnet50.a1_in1k" in zoo.list_pretrained("resnet50.*")
+    assert zoo.list_pretrained("resnet5*") == zoo.list_pretrained("resnet50.*")
+    info = zoo.model_info("resnet50").pretrained
+    assert info[0]["default"] and {"tag", "license", "input_size", "top1"} <= set(info[0])
+
+
+def test_a_timm_alias_with_keywords_gets_the_weights_of_its_timm_network():
+    from zoo.weights.catalog import default_entry
+
+    entry = get_entry("mobilenet_v3_large", "ra_in1k", alias="mobilenetv3_large_100")
+    assert entry.location == "timm/mobilenetv3_large_100.ra_in1k" and entry.arch["bn_eps"] == 1e-5
+    assert default_entry("mobilenet_v3_large", alias="mobilenetv3_large_100").ref_arch == "mobilenetv3_large_100"
+    with pytest.raises(ValueError, match="unknown pretrained tag 'tv_imagenet1k_v1' for mobilenetv3_large_100"):
+        get_entry("mobilenet_v3_large", "tv_imagenet1k_v1", alias="mobilenetv3_large_100")
+    with pytest.raises(ValueError, match=r"no pretrained weights for mobilenetv2_140 \(a configuration of mobilenet_v2\)"):
+        default_entry("mobilenet_v2", alias="mobilenetv2_140")
+
+
+def test_weight_keywords_are_accepted_by_their_models():
+    """Keywords a weight needs (bn_eps, transform_input, img_size) exist on the registered model."""
+    from zoo.registry import _entry
+    from zoo.weights.catalog import _entries
+
+    checked = 0
+    for name, entries in _entries().items():
+        if name not in zoo.list_models():
+            continue
+        accepted = _entry(name).accepted_keywords()
+        for e in entries:
+            if accepted is not None:
+                assert set(e.arch) <= set(accepted), f"{e.name} needs {e.arch}, {name}() accepts {accepted}"
+            checked += 1
+    assert checked > 0
