@@ -38,6 +38,10 @@ __all__ = [
 
 # ------------------------------------------------------------------------------------------ optimizer
 
+def _has_params(module: nn.Module) -> bool:
+    return next(module.parameters(), None) is not None
+
+
 def _matches(name: str, names: set[str]) -> bool:
     return any(name == n or name.startswith(n + ".") or name.endswith("." + n) for n in names)
 
@@ -56,11 +60,11 @@ def layer_ids(model: nn.Module) -> tuple[dict[str, int], int]:
     if isinstance(stages, nn.Module):
         for s_name, stage in stages.named_children():
             if type(stage) in (nn.Sequential, nn.ModuleList):
-                prefixes += [f"stages.{s_name}.{b}" for b, blk in stage.named_children() if any(blk.parameters())]
-            elif any(stage.parameters()):
+                prefixes += [f"stages.{s_name}.{b}" for b, blk in stage.named_children() if _has_params(blk)]
+            elif _has_params(stage):
                 prefixes.append(f"stages.{s_name}")
     else:
-        prefixes = [n for n, child in model.named_children() if any(child.parameters())]
+        prefixes = [n for n, child in model.named_children() if _has_params(child)]
     ids, seen_block = {}, False
     for name, _ in model.named_parameters():
         block = next((i for i, p in enumerate(prefixes) if name == p or name.startswith(p + ".")), None)
@@ -499,22 +503,34 @@ def latest_checkpoint(run_dir: str | os.PathLike) -> Path | None:
     return Path(run_dir) / pointer.read_text().strip() if pointer.exists() else None
 
 
+def _load_weights(model: nn.Module, file: Path) -> None:
+    """Load a safetensors file strictly, checking every key and shape first: a file that does not fit
+    leaves the model untouched. (Tied weights are saved once; their other names are not missing.)"""
+    from safetensors.torch import load_file
+
+    state, own = load_file(str(file)), model.state_dict()
+    stored_ptrs = {own[k].data_ptr() for k in state if k in own}
+    missing = [k for k in own if k not in state and own[k].data_ptr() not in stored_ptrs]
+    unexpected = [k for k in state if k not in own]
+    wrong = [f"{k}: {tuple(v.shape)} in the file, {tuple(own[k].shape)} in the model"
+             for k, v in state.items() if k in own and v.shape != own[k].shape]
+    if missing or unexpected or wrong:
+        raise RuntimeError(f"{file} does not fit {type(model).__name__} (the model is unchanged): missing keys "
+                           f"{missing}, unexpected keys {unexpected}, shape mismatches {wrong}")
+    model.load_state_dict(state, strict=False)
+
+
 def load_checkpoint(path: str | os.PathLike, model: nn.Module, optimizer=None, scheduler=None, scaler=None,
                     ema: ModelEma | None = None, restore_rng: bool = True) -> dict[str, Any]:
     """Load a checkpoint (a directory from :func:`save_checkpoint`, or a run directory of ``fit``: its
     latest) into the given objects; returns the ``extra`` entries saved with it."""
-    from safetensors.torch import load_model
-
     path = Path(path)
     if (path / "latest").exists():
         path = latest_checkpoint(path)
     if not (path / "model.safetensors").exists() or not (path / "state.pt").exists():
         raise FileNotFoundError(f"no checkpoint at {path}: expected model.safetensors and state.pt in it")
     state = torch.load(path / "state.pt", map_location="cpu", weights_only=True)
-    missing, unexpected = load_model(_unwrap(model), str(path / "model.safetensors"), strict=False)
-    if missing or unexpected:
-        raise RuntimeError(f"checkpoint {path} does not fit {type(_unwrap(model)).__name__}: "
-                           f"missing keys {sorted(missing)}, unexpected keys {sorted(unexpected)}")
+    _load_weights(_unwrap(model), path / "model.safetensors")
     for name, obj in (("optimizer", optimizer), ("scheduler", scheduler), ("scaler", scaler), ("ema", ema)):
         if obj is not None:
             if state[name] is None:
