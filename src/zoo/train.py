@@ -590,6 +590,8 @@ def fit(
     """
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
+    if amp not in _AMP:
+        raise ValueError(f"amp must be None, 'bf16' or 'fp16', got {amp!r}")
     if patience is not None and val_loader is None:
         raise ValueError("early stopping (patience) needs a val_loader to monitor")
     _init_distributed()
