@@ -301,6 +301,8 @@ def test_early_stopping_and_best(tmp_path):
     assert (tmp_path / "best.safetensors").exists()
     with pytest.raises(ValueError, match="monitor 'val_acc' is not a metric; the metrics are .*val_top1"):
         train.fit(TinyNet(), loader, loader, epochs=1, monitor="val_acc", device="cpu")
+    with pytest.raises(ValueError, match="with mixup, give label_smoothing to Mixup"):
+        train.fit(TinyNet(), loader, epochs=1, label_smoothing=0.1, mixup=train.Mixup(4))
     with pytest.raises(ValueError, match="patience\\) needs a val_loader"):
         train.fit(TinyNet(), loader, epochs=1, patience=1)
 

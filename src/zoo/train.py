@@ -592,6 +592,8 @@ def fit(
         raise ValueError(f"epochs must be >= 1, got {epochs}")
     if amp not in _AMP:
         raise ValueError(f"amp must be None, 'bf16' or 'fp16', got {amp!r}")
+    if mixup is not None and label_smoothing:
+        raise ValueError("with mixup, give label_smoothing to Mixup(...): it smooths the mixed targets")
     if patience is not None and val_loader is None:
         raise ValueError("early stopping (patience) needs a val_loader to monitor")
     _init_distributed()
