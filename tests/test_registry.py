@@ -51,7 +51,7 @@ def test_pretrained_weights_missing_offline_is_clear(tmp_path, monkeypatch):
         zoo.create_model("resnet18", pretrained=True)
 
 
-def test_register_a_custom_model():
+def test_register_a_custom_model(forget_registrations):
     from zoo.models.resnet import ResNet
 
     zoo.register("resnet_tiny_test", ResNet, block="basic", layers=(1, 1, 1, 1))

@@ -383,7 +383,7 @@ def test_pickled_code_is_never_run(tmp_path):
     assert ran == []
 
 
-def test_the_model_hook_fits_weights_made_for_another_configuration(tmp_path):
+def test_the_model_hook_fits_weights_made_for_another_configuration(tmp_path, forget_registrations):
     """A model's adapt_state_dict(state_dict) runs before the keys are checked (ViT resamples its
     position embedding there; a net built without auxiliary classifiers drops theirs)."""
     from zoo.models.resnet import ResNet

@@ -21,6 +21,7 @@ _LAZY = {
     "data_config": "zoo.weights.preprocess",
     "transforms": "zoo.weights.preprocess",
     "class_names": "zoo.weights.preprocess",
+    "train": None,  # the module itself: zoo.train.fit(...)
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]
@@ -30,7 +31,8 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module = importlib.import_module(_LAZY[name] or f"zoo.{name}")
+        value = module if _LAZY[name] is None else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")

@@ -1,0 +1,371 @@
+"""zoo.train: schedules, optimizer groups, mixup/cutmix, EMA, accumulation, checkpoints, exact resume,
+NaN stop, two-process DDP (gloo) and real data (scikit-learn's digits)."""
+
+import json
+import math
+import os
+import socket
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+import zoo
+from zoo import train
+from zoo.models.resnet import ResNet
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """These networks are tiny: one thread is faster than two on shared cores (no OpenMP barriers)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+class TinyNet(nn.Module):
+    """A few-thousand-parameter CNN: fast enough to train many times in a test."""
+
+    def __init__(self, norm: bool = True, drop: float = 0.0, num_classes: int = 4):
+        super().__init__()
+        self.stages = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8) if norm else nn.Identity(),
+                                    nn.ReLU(), nn.Conv2d(8, 8, 3, 2, 1), nn.ReLU())
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(drop), nn.Linear(8 * 4 * 4, num_classes))
+
+    def forward(self, x):
+        return self.head(self.stages(x))
+
+
+def toy_data(n: int = 32, seed: int = 0) -> TensorDataset:
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 4, (n,), generator=g)
+    x = torch.randn(n, 1, 8, 8, generator=g) + y.view(-1, 1, 1, 1).float()  # learnable, not trivial
+    return TensorDataset(x, y)
+
+
+def weights(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in train._unwrap(model).state_dict().items()}
+
+
+# ------------------------------------------------------------------------------------------ schedules
+
+def test_schedule_values():
+    f = train.lr_factor
+    assert [f(s, 100, warmup_steps=4) for s in range(4)] == [0.25, 0.5, 0.75, 1.0]
+    assert f(4, 100, 4) == 1.0 and f(52, 100, 4) == pytest.approx(0.5) and f(100, 100, 4) == pytest.approx(0.0)
+    assert f(52, 100, 4, min_ratio=0.1) == pytest.approx(0.55)
+    assert f(30, 100, 0, kind="cosine") == pytest.approx(0.5 * (1 + math.cos(math.pi * 0.3)))
+    assert [f(s, 100, 0, "step", milestones=(10, 20)) for s in (9, 10, 19, 20)] == pytest.approx([1, 0.1, 0.1, 0.01])
+    with pytest.raises(ValueError, match="schedule must be 'cosine', 'step' or 'constant', got 'linear'"):
+        train.build_scheduler(torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=1), 10, kind="linear")
+
+    opt = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.4)
+    sched = train.build_scheduler(opt, total_steps=10, warmup_steps=2)
+    lrs = []
+    for _ in range(10):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    assert lrs == pytest.approx([0.4 * f(s, 10, 2) for s in range(10)])
+
+
+# ------------------------------------------------------------------------------------------ optimizer
+
+def test_optimizer_excludes_norms_biases_and_no_weight_decay():
+    model = ResNet(block="basic", layers=(1, 1, 1, 1), num_classes=10)
+    model.no_weight_decay = lambda: {"head.fc.weight"}
+    opt = train.build_optimizer(model, "adamw", lr=1e-3, weight_decay=0.05)
+    decay = {id(p) for g in opt.param_groups if g["weight_decay"] == 0.05 for p in g["params"]}
+    for name, p in model.named_parameters():
+        expected = p.ndim > 1 and name != "head.fc.weight"
+        assert (id(p) in decay) == expected, name
+    assert sum(len(g["params"]) for g in opt.param_groups) == len(list(model.parameters()))
+    assert isinstance(opt, torch.optim.AdamW) and opt.defaults["fused"]
+    with pytest.raises(ValueError, match="optimizer must be 'sgd' or 'adamw', got 'adam'"):
+        train.build_optimizer(model, "adam")
+
+
+def test_layer_decay_follows_depth():
+    model = ResNet(block="basic", layers=(1, 1, 1, 1), num_classes=10)
+    opt = train.build_optimizer(model, "sgd", lr=1.0, layer_decay=0.5)
+    lr_of = {id(p): g["lr"] for g in opt.param_groups for p in g["params"]}
+    named = dict(model.named_parameters())
+    # stem, layer1.0 … layer4.0 are blocks 1..5 of 7 layers; the head is the last layer
+    order = ["stages.stem.conv.weight", "stages.layer1.0.conv1.conv.weight", "stages.layer2.0.conv1.conv.weight",
+             "stages.layer3.0.conv1.conv.weight", "stages.layer4.0.conv1.conv.weight", "head.fc.weight"]
+    assert [lr_of[id(named[n])] for n in order] == [0.5**5, 0.5**4, 0.5**3, 0.5**2, 0.5, 1.0]
+    assert lr_of[id(named["stages.layer2.0.shortcut.norm.bias"])] == 0.5**3
+
+    class ToyViT(nn.Module):  # embeddings outside the stages, one block per stage, norm and head after
+        def __init__(self):
+            super().__init__()
+            self.cls_token, self.patch_embed = nn.Parameter(torch.zeros(1, 1, 4)), nn.Linear(4, 4)
+            self.stages = nn.Sequential(*[nn.Linear(4, 4) for _ in range(3)])
+            self.norm, self.head = nn.LayerNorm(4), nn.Linear(4, 2)
+
+    ids, n = train.layer_ids(ToyViT())
+    assert n == 5 and ids["cls_token"] == ids["patch_embed.weight"] == 0
+    assert [ids[f"stages.{i}.weight"] for i in range(3)] == [1, 2, 3] and ids["norm.weight"] == ids["head.bias"] == 4
+
+
+# ------------------------------------------------------------------------------------------ mixup / cutmix
+
+def test_mixup_and_cutmix_targets():
+    torch.manual_seed(0)
+    y = torch.tensor([0, 1, 2, 3])
+    x = torch.arange(1.0, 5.0).view(4, 1, 1, 1).expand(4, 3, 16, 16).contiguous()  # image i is all (i+1)
+    mix = train.Mixup(num_classes=5, mixup_alpha=1.0, cutmix_alpha=0.0, label_smoothing=0.0)
+    xm, t = mix(x, y)
+    lam = t[0, 0].item()
+    assert 0 < lam < 1 and torch.allclose(t.sum(1), torch.ones(4))
+    assert torch.allclose(xm, lam * x + (1 - lam) * x.flip(0)) and t[0, 3] == pytest.approx(1 - lam)
+
+    cut = train.Mixup(num_classes=5, mixup_alpha=0.0, cutmix_alpha=1.0, label_smoothing=0.0)
+    for _ in range(5):
+        xm, t = cut(x, y)
+        own = (xm == x).float().mean(dim=(1, 2, 3))  # fraction of each image that stayed its own
+        assert torch.allclose(t[torch.arange(4), y], own) and torch.allclose(t.sum(1), torch.ones(4))
+
+    smooth = train.Mixup(num_classes=5, mixup_alpha=1.0, cutmix_alpha=0.0, prob=0.0, label_smoothing=0.1)
+    xm, t = smooth(x, y)
+    assert torch.equal(xm, x) and t[0].tolist() == pytest.approx([0.92, 0.02, 0.02, 0.02, 0.02])
+    logits = torch.randn(4, 5)
+    assert train.soft_target_cross_entropy(logits, t) == pytest.approx(
+        F.cross_entropy(logits, y, label_smoothing=0.1).item())
+    with pytest.raises(ValueError, match=r"class indices of shape \(4,\), got \(4, 5\)"):
+        smooth(x, t)
+
+
+# ------------------------------------------------------------------------------------------ EMA
+
+def test_model_ema():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    ema = train.ModelEma(model, decay=0.5, warmup=False)
+    w0 = model[0].weight.detach().clone()
+    w1, w2 = w0 + 1, w0 + 3
+    for w in (w1, w2):
+        with torch.no_grad():
+            model[0].weight.copy_(w)
+        model[1].num_batches_tracked += 1
+        ema.update(model)
+    assert torch.allclose(ema.module[0].weight, 0.5 * (0.5 * w0 + 0.5 * w1) + 0.5 * w2)
+    assert ema.module[1].num_batches_tracked == 2 and int(ema.updates) == 2
+    assert not any(p.requires_grad for p in ema.parameters())
+    warm = train.ModelEma(model, decay=0.999)
+    assert warm.current_decay() == pytest.approx(0.1)
+    warm.updates += 990
+    assert warm.current_decay() == pytest.approx(991 / 1000)
+
+
+# ------------------------------------------------------------------------------------------ one epoch
+
+def test_accumulation_equals_the_larger_batch():
+    data = toy_data(32)
+    results = []
+    for batch, accum in ((8, 1), (4, 2), (2, 4)):
+        torch.manual_seed(0)
+        model = TinyNet(norm=False)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        stats = train.train_one_epoch(model, DataLoader(data, batch_size=batch), opt, accum_steps=accum)
+        assert stats["steps"] == 4
+        results.append((weights(model), stats["loss"]))
+    for w, loss in results[1:]:
+        assert loss == pytest.approx(results[0][1], rel=1e-6)
+        for k in w:
+            torch.testing.assert_close(w[k], results[0][0][k], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("amp", ["bf16", "fp16"])
+def test_amp_channels_last_and_clipping_train(amp):
+    torch.manual_seed(0)
+    model = TinyNet()
+    loader = DataLoader(toy_data(32), batch_size=8)
+    before = train.evaluate(model, loader)["loss"]
+    history = train.fit(model, loader, loader, epochs=3, lr=1e-2, amp=amp, channels_last=True, clip_grad=1.0,
+                        device="cpu", progress=False)
+    assert math.isfinite(history[-1]["train_loss"]) and history[-1]["val_loss"] < before
+    assert model.stages[0].weight.is_contiguous(memory_format=torch.channels_last)
+    with pytest.raises(ValueError, match="amp must be None, 'bf16' or 'fp16', got 'fp8'"):
+        train.fit(model, loader, epochs=1, amp="fp8", device="cpu")
+
+
+# ------------------------------------------------------------------------------------------ checkpoints
+
+class Interrupt(Exception):
+    pass
+
+
+class CrashingLoader:
+    """Iterates a DataLoader, but raises ``exc`` (or yields NaN images) at a given epoch and batch."""
+
+    def __init__(self, loader, epoch, batch, nan=False):
+        self.loader, self.epoch, self.batch, self.nan, self.seen = loader, epoch, batch, nan, 0
+
+    def __len__(self):
+        return len(self.loader)
+
+    def __iter__(self):
+        epoch, self.seen = self.seen, self.seen + 1
+        for i, (x, y) in enumerate(self.loader):
+            if (epoch, i) == (self.epoch, self.batch):
+                if not self.nan:
+                    raise Interrupt
+                x = torch.full_like(x, float("nan"))
+            yield x, y
+
+
+def run_fit(loader, checkpoint_dir, resume=None):
+    torch.manual_seed(0)
+    model = TinyNet(drop=0.2)
+    mix = train.Mixup(num_classes=4, mixup_alpha=0.4, cutmix_alpha=1.0, label_smoothing=0.1)
+    history = train.fit(model, loader, DataLoader(toy_data(16, seed=1), batch_size=8), epochs=3, optimizer="sgd",
+                        lr=0.05, warmup_epochs=1, mixup=mix, ema_decay=0.9, checkpoint_dir=checkpoint_dir,
+                        resume=resume, device="cpu", progress=False)
+    return model, history
+
+
+def test_resume_is_exact(tmp_path):
+    loader = DataLoader(toy_data(32), batch_size=8, shuffle=True)
+    model, history = run_fit(loader, tmp_path / "a")
+    with pytest.raises(Interrupt):
+        run_fit(CrashingLoader(loader, epoch=2, batch=1), tmp_path / "b")
+    assert (tmp_path / "b" / "latest").read_text() == "epoch_0002"
+    resumed, resumed_history = run_fit(loader, tmp_path / "b", resume=tmp_path / "b")
+    for k, v in weights(model).items():
+        assert torch.equal(v, weights(resumed)[k]), k
+    drop_time = [{k: v for k, v in r.items() if k != "time"} for r in history]
+    assert drop_time == [{k: v for k, v in r.items() if k != "time"} for r in resumed_history]
+    states = [torch.load(tmp_path / run / "epoch_0003" / "state.pt", weights_only=True) for run in "ab"]
+    for k, v in states[0]["ema"].items():  # the weight average and its update count resume too
+        assert torch.equal(v, states[1]["ema"][k]), k
+    assert int(states[1]["ema"]["updates"]) == 12 and len(states[1]["history"]) == 3
+    log = [json.loads(line) for line in (tmp_path / "b" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in log] == [1, 2, 3] and log[-1]["val_ema_top1"] == history[-1]["val_ema_top1"]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
+        "best.safetensors", "epoch_0003", "latest", "metrics.jsonl"]
+
+
+def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    loader = CrashingLoader(DataLoader(toy_data(32), batch_size=8), epoch=1, batch=2, nan=True)
+    torch.manual_seed(0)
+    model = TinyNet()
+    with pytest.raises(FloatingPointError, match=r"loss is nan at epoch 1, batch 2, optimizer step 6: training "
+                                                 r"stopped; the last good checkpoint, .*epoch_0001, is kept"):
+        train.fit(model, loader, epochs=3, checkpoint_dir=tmp_path, device="cpu", progress=False)
+    good = TinyNet()
+    extra = train.load_checkpoint(tmp_path, good)
+    assert extra["epoch"] == 1 and extra["step"] == 4
+    assert all(torch.isfinite(v).all() for v in good.state_dict().values())
+
+
+def test_checkpoint_is_atomic_and_checked(tmp_path, monkeypatch):
+    model = TinyNet()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    train.save_checkpoint(tmp_path / "ckpt", model, opt, epoch=1)
+    saved = weights(model)
+
+    def crash(obj, path):  # the machine dies while writing the state: a partial file, then nothing
+        with open(path, "wb") as f:
+            f.write(b"partial")
+        raise OSError("disk gone")
+
+    with torch.no_grad():
+        model.head[2].weight.add_(1.0)
+    monkeypatch.setattr(torch, "save", crash)
+    with pytest.raises(OSError, match="disk gone"):
+        train.save_checkpoint(tmp_path / "ckpt", model, opt, epoch=2)
+    monkeypatch.undo()
+    fresh = TinyNet()
+    assert train.load_checkpoint(tmp_path / "ckpt", fresh, torch.optim.SGD(fresh.parameters(), lr=0.1))["epoch"] == 1
+    assert all(torch.equal(v, saved[k]) for k, v in fresh.state_dict().items())
+
+    other = TinyNet(num_classes=3)
+    before = weights(other)
+    with pytest.raises(RuntimeError, match=r"does not fit TinyNet \(the model is unchanged\).*head.2.weight: "
+                                           r"\(4, 128\) in the file, \(3, 128\) in the model"):
+        train.load_checkpoint(tmp_path / "ckpt", other)
+    assert all(torch.equal(v, before[k]) for k, v in other.state_dict().items())
+    with pytest.raises(FileNotFoundError, match="no checkpoint at"):
+        train.load_checkpoint(tmp_path / "nothing", other)
+
+
+def test_early_stopping_and_best(tmp_path):
+    torch.manual_seed(0)
+    loader = DataLoader(toy_data(16), batch_size=8)
+    history = train.fit(TinyNet(norm=False), loader, loader, epochs=5, lr=0.0, patience=2, monitor="val_loss",
+                        checkpoint_dir=tmp_path, device="cpu", progress=False)
+    assert len(history) == 3  # lr 0: nothing improves after epoch 1
+    assert (tmp_path / "best.safetensors").exists()
+    with pytest.raises(ValueError, match="monitor 'val_acc' is not a metric; the metrics are .*val_top1"):
+        train.fit(TinyNet(), loader, loader, epochs=1, monitor="val_acc", device="cpu")
+    with pytest.raises(ValueError, match="with mixup, give label_smoothing to Mixup"):
+        train.fit(TinyNet(), loader, epochs=1, label_smoothing=0.1, mixup=train.Mixup(4))
+    with pytest.raises(ValueError, match="patience\\) needs a val_loader"):
+        train.fit(TinyNet(), loader, epochs=1, patience=1)
+
+
+def test_zoo_train_is_lazy():
+    assert zoo.train is train and "train" in dir(zoo)
+
+
+# ------------------------------------------------------------------------------------------ distributed
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ddp_worker(rank: int, world: int, port: int, out: str):
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world),
+                      LOCAL_RANK=str(rank))
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = TinyNet(norm=False)
+    data = toy_data(32)
+    history = train.fit(model, DataLoader(data, batch_size=4), DataLoader(toy_data(12, seed=1), batch_size=5),
+                        epochs=2, optimizer="sgd", lr=0.1, device="cpu", checkpoint_dir=f"{out}/ckpt", progress=False)
+    torch.save({"weights": weights(model), "history": history}, f"{out}/rank{rank}.pt")
+    torch.distributed.destroy_process_group()
+
+
+def test_two_process_gloo_equals_one_process(tmp_path):
+    import torch.multiprocessing as mp
+
+    # fork: the workers need not import torch again (spawn costs seconds per process on shared cores)
+    mp.start_processes(_ddp_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, start_method="fork")
+    ranks = [torch.load(tmp_path / f"rank{r}.pt", weights_only=True) for r in (0, 1)]
+    for k, v in ranks[0]["weights"].items():
+        assert torch.equal(v, ranks[1]["weights"][k]), k
+
+    torch.manual_seed(0)
+    single = TinyNet(norm=False)  # the same global batches: 8 samples per step, in order
+    history = train.fit(single, DataLoader(toy_data(32), batch_size=8), DataLoader(toy_data(12, seed=1), batch_size=5),
+                        epochs=2, optimizer="sgd", lr=0.1, device="cpu", progress=False)
+    for k, v in weights(single).items():
+        torch.testing.assert_close(ranks[0]["weights"][k], v, rtol=1e-5, atol=1e-6)
+    for ddp, one in zip(ranks[0]["history"], history):
+        for key in ("train_loss", "val_loss", "val_top1", "val_top5"):
+            assert ddp[key] == pytest.approx(one[key], rel=1e-5), key
+    assert len((tmp_path / "ckpt" / "metrics.jsonl").read_text().splitlines()) == 2  # rank 0 only
+
+
+# ------------------------------------------------------------------------------------------ real data
+
+def test_digits_reach_90_percent():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = (torch.tensor(digits.images, dtype=torch.float32)[:, None] / 16 - 0.3) / 0.4
+    y = torch.tensor(digits.target)
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(0))
+    held_out, fit_on = order[:400], order[400:]
+    torch.manual_seed(0)
+    model = ResNet(block="basic", layers=(1, 1, 1, 1), num_classes=10, in_chans=1)
+    loader = DataLoader(TensorDataset(x[fit_on], y[fit_on]), batch_size=64, shuffle=True)
+    val = DataLoader(TensorDataset(x[held_out], y[held_out]), batch_size=200)
+    history = train.fit(model, loader, val, epochs=4, lr=2e-3, warmup_epochs=0.5, device="cpu", progress=False)
+    assert history[-1]["val_top1"] >= 90.0, history
