@@ -14,6 +14,10 @@ __version__ = "0.1.0"
 # name → module providing it; imported on first attribute access (PEP 562)
 _LAZY = {
     "convert_state_dict": "zoo.weights.convert",
+    "profile": "zoo.profile",
+    "Profile": "zoo.profile",
+    "benchmark": "zoo.timing",
+    "Benchmark": "zoo.timing",
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]
@@ -23,9 +27,11 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
+        module = importlib.import_module(_LAZY[name])
+        # every name this module provides, so that a submodule named like its function (zoo.profile)
+        # does not stay shadowed by the import system's setattr
+        globals().update({n: getattr(module, n) for n, m in _LAZY.items() if m == _LAZY[name]})
+        return globals()[name]
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 
