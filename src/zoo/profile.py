@@ -32,7 +32,7 @@ mode they run and count.
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import math
 import sys
 import types
@@ -299,6 +299,46 @@ def _elementwise(op: str, args, out) -> tuple[str, int] | None:
 # ---------------------------------------------------------------------------------------------- the mode
 
 
+# Shortcuts for the commonest shape-preserving operators on the meta device, whose meta kernels are
+# written in Python and dominate the run time (a hardswish takes milliseconds): the output is laid
+# out like a dense input, exactly as the kernel would lay it out.
+_aten = torch.ops.aten
+_UNARY = {
+    getattr(_aten, n).default
+    for n in ("relu", "gelu", "silu", "sigmoid", "hardswish", "hardsigmoid", "tanh", "leaky_relu", "elu", "hardtanh",
+              "mish", "softplus")
+}
+_UNARY_INPLACE = {getattr(_aten, n).default for n in ("relu_", "gelu_", "silu_", "sigmoid_", "hardswish_",
+                                                      "hardsigmoid_", "tanh_", "leaky_relu_", "elu_", "hardtanh_", "mish_")}
+_BINARY = {_aten.add.Tensor, _aten.sub.Tensor, _aten.mul.Tensor, _aten.div.Tensor}
+_BINARY_INPLACE = {_aten.add_.Tensor, _aten.sub_.Tensor, _aten.mul_.Tensor, _aten.div_.Tensor}
+_BATCH_NORM = {_aten.native_batch_norm.default, _aten._native_batch_norm_legit_no_training.default}
+
+
+def _dense(t) -> bool:
+    return (isinstance(t, torch.Tensor) and t.is_meta and t.dtype == torch.float32
+            and (t.is_contiguous() or t.is_contiguous(memory_format=torch.channels_last)))
+
+
+def _fast_meta(func, args):
+    """The output of ``func(*args)`` on dense float32 meta tensors, or None to run the real kernel."""
+    x = args[0] if args else None
+    if not _dense(x):
+        return None
+    if func in _UNARY:
+        return torch.empty_like(x)
+    if func in _UNARY_INPLACE:
+        return x
+    if func in _BINARY or func in _BINARY_INPLACE:
+        y = args[1]
+        if not (_dense(y) and y.shape == x.shape and y.stride() == x.stride()):
+            return None
+        return x if func in _BINARY_INPLACE else torch.empty_like(x)
+    if func in _BATCH_NORM and x.ndim >= 2 and all(_dense(a) or a is None for a in args[1:5]):
+        return torch.empty_like(x), x.new_empty((x.shape[1],)), x.new_empty((x.shape[1],))
+    return None
+
+
 def _storage_key(t: torch.Tensor) -> int:
     return t.untyped_storage()._cdata
 
@@ -306,16 +346,17 @@ def _storage_key(t: torch.Tensor) -> int:
 class _Counter(TorchDispatchMode):
     """Counts every dispatched operator, credits it to the running modules, tracks live tensor bytes."""
 
-    def __init__(self, static_storages: dict[int, list[str]]):
+    def __init__(self, static_storages: set[int], param_ids: set[int]):
         super().__init__()
-        self.static = static_storages  # parameter/buffer storage → names; never counted as activations
+        self.static = static_storages  # parameter/buffer storages: never counted as activations
+        self.param_ids = param_ids
         self.active: Counter[str] = Counter()  # modules running now (forward, or backward in train mode)
         self.backward = False
         self.macs = Counter()  # (phase, module name) → MACs; the root module's name is ""
         self.total: Counter[str] = Counter()  # phase → MACs, whether or not a module was running
         self.by_op: Counter[str] = Counter()
         self.elementwise: Counter[str] = Counter()
-        self.touched: set[int] = set()
+        self.touched: set[int] = set()  # ids of the parameters an operator received in the forward pass
         self.live = 0
         self.peak = 0
         self._live: dict[int, weakref.ref] = {}
@@ -340,15 +381,16 @@ class _Counter(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types_, args=(), kwargs=None):
         kwargs = kwargs or {}
-        out = func(*args, **kwargs)
+        out = _fast_meta(func, args)
+        if out is None:
+            out = func(*args, **kwargs)
         op = func._schema.name  # "aten::convolution"
-        flat_in, _ = tree_flatten((args, kwargs))
-        if not self.backward:
-            for a in flat_in:
-                if isinstance(a, torch.Tensor):
-                    key = _storage_key(a)
-                    if key in self.static:
-                        self.touched.add(key)
+        if not self.backward:  # an operator always receives a parameter itself before any view of it
+            for a in args:
+                if isinstance(a, (list, tuple)):
+                    self.touched.update(id(b) for b in a if id(b) in self.param_ids)
+                elif id(a) in self.param_ids:
+                    self.touched.add(id(a))
         formula = _FORMULAS.get(op)
         if formula is not None:
             macs = int(formula(args, kwargs, out))
@@ -515,13 +557,21 @@ def _shorten(names: list[str], keep: int = 4) -> list[str]:
 # ---------------------------------------------------------------------------------------------- profile()
 
 
-def _meta_copy(model: nn.Module) -> nn.Module:
-    """A copy of ``model`` whose parameters and buffers live on the meta device (no data copied)."""
-    memo = {}
-    for t in [*model.parameters(), *model.buffers()]:
-        meta = torch.empty_like(t, device="meta")
-        memo[id(t)] = nn.Parameter(meta, requires_grad=t.requires_grad) if isinstance(t, nn.Parameter) else meta
-    return copy.deepcopy(model, memo)
+def _substitutes(model: nn.Module, device: torch.device, dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """Stand-ins for every parameter and buffer on ``device`` (meta: shapes only, no data copied).
+
+    The model runs with them through ``torch.func.functional_call``, so the caller's module is neither
+    copied nor changed; tied weights get one shared stand-in.
+    """
+    made: dict[int, torch.Tensor] = {}
+    out = {}
+    for name, t in [*model.named_parameters(remove_duplicate=False), *model.named_buffers(remove_duplicate=False)]:
+        if id(t) not in made:
+            to = dtype if t.is_floating_point() else t.dtype
+            new = torch.empty_like(t, device=device, dtype=to) if device.type == "meta" else t.detach().to(device, to, copy=True)
+            made[id(t)] = new.requires_grad_(t.requires_grad) if isinstance(t, nn.Parameter) else new
+        out[name] = made[id(t)]
+    return out
 
 
 def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module, str, tuple[int, ...]]:
@@ -544,8 +594,7 @@ def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module
         )
     if kwargs:
         raise TypeError(f"model keywords ({', '.join(kwargs)}) are only accepted with a model name, not a module")
-    model = _meta_copy(model_or_name) if torch.device(device).type == "meta" else copy.deepcopy(model_or_name).to(device)
-    return model, type(model_or_name).__name__, input_size
+    return model_or_name, type(model_or_name).__name__, input_size
 
 
 def _input_shape(model: nn.Module, input_size, batch_size: int) -> tuple[int, ...]:
@@ -559,6 +608,20 @@ def _input_shape(model: nn.Module, input_size, batch_size: int) -> tuple[int, ..
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     return (batch_size, *input_size)
+
+
+def _param_count(module: nn.Module, memo: dict) -> int:
+    return sum(p.numel() for p in _param_set(module, memo).values())
+
+
+def _param_set(module: nn.Module, memo: dict) -> dict[int, nn.Parameter]:
+    """The module's parameters with its children's, each once (a tied weight is one parameter)."""
+    if module not in memo:
+        found = {id(p): p for p in module._parameters.values() if p is not None}
+        for child in module.children():
+            found.update(_param_set(child, memo))
+        memo[module] = found
+    return memo[module]
 
 
 def _tensor_bytes(x) -> int:
@@ -603,37 +666,36 @@ def profile(
     if not isinstance(depth, int) or depth < 0:
         raise ValueError(f"depth must be a non-negative integer, got {depth!r}")
     train = mode == "train"
+    device = torch.device(device)
     model, label, input_size = _resolve_model(model_or_name, input_size, device, model_kwargs)
-    model = model.to(dtype=dtype) if dtype != torch.float32 else model
-    model.train(train)
+    state = _substitutes(model, device, dtype)
 
     if inputs is None:
         shape = _input_shape(model, input_size, batch_size)
         inputs = (torch.randn(shape, device=device, dtype=dtype),)
     else:
         inputs = inputs if isinstance(inputs, tuple) else (inputs,)
-        inputs = tuple(torch.empty_like(t, device="meta") if isinstance(t, torch.Tensor) and torch.device(device).type
-                       == "meta" else t.to(device) if isinstance(t, torch.Tensor) else t for t in inputs)
+        inputs = tuple((torch.empty_like(t, device=device) if device.type == "meta" else t.to(device))
+                       if isinstance(t, torch.Tensor) else t for t in inputs)
         shape = _first_shape(inputs) or ()
 
-    # parameters: deduplicated (tied weights once) by storage
-    named = dict(model.named_parameters())
-    param_storages: dict[int, list[str]] = {}
+    # parameters: deduplicated (tied weights once); a parameter is "used" when an operator receives it
+    named = {n: state[n] for n, _ in model.named_parameters()}
+    param_ids: dict[int, str] = {}
     for n, p in named.items():
-        param_storages.setdefault(_storage_key(p), []).append(n)
-    static = dict(param_storages)
-    for n, b in model.named_buffers():
-        static.setdefault(_storage_key(b), []).append(n)
+        param_ids.setdefault(id(p), n)
+    static = {_storage_key(t) for t in state.values()}
     param_bytes: Counter[str] = Counter()
-    for p in named.values():
+    for p in {id(p): p for p in named.values()}.values():
         param_bytes[str(p.dtype).removeprefix("torch.")] += p.numel() * p.element_size()
+    buffers = list({id(state[n]): state[n] for n, _ in model.named_buffers()}.values())
 
-    counter = _Counter(static)
-    names = {}
+    counter = _Counter(static, set(param_ids))
+    names, memo = {}, {}
     for n, m in model.named_modules():
         names.setdefault(m, n)
-    stats = {m: ModuleStats(n, type(m).__name__, n.count(".") + 1 if n else 0,
-                            sum(p.numel() for p in m.parameters())) for m, n in names.items()}
+    stats = {m: ModuleStats(n, type(m).__name__, n.count(".") + 1 if n else 0, _param_count(m, memo))
+             for m, n in names.items()}
     handles = []
     saved: dict[int, int] = {}
     produced: dict[int, tuple[weakref.ref, list[str]]] = {}  # id of an output → the modules returning it
@@ -673,7 +735,9 @@ def profile(
             saved[key] = t.untyped_storage().nbytes()
         return t
 
+    training = {m: m.training for m in names}
     for m in names:
+        m.training = train
         handles.append(m.register_forward_pre_hook(pre_hook))
         handles.append(m.register_forward_hook(post_hook))
     try:
@@ -683,14 +747,11 @@ def profile(
                 if isinstance(t, torch.Tensor):
                     counter.track(t)
             try:
-                if train:
-                    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-                        output = model(*inputs)
-                else:
-                    output = model(*inputs)
+                with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t) if train else contextlib.nullcontext():
+                    output = torch.func.functional_call(model, state, inputs, tie_weights=True, strict=False)
             except UncountedOperatorError:
                 raise
-            except RuntimeError as e:
+            except (RuntimeError, AssertionError) as e:
                 raise ValueError(f"{label} cannot run on an input of shape {tuple(shape)}: {e}") from e
             output_bytes = _tensor_bytes(output)
             if train:
@@ -708,6 +769,8 @@ def profile(
     finally:
         for h in handles:
             h.remove()
+        for m, was_training in training.items():
+            m.training = was_training
 
     for m, s in stats.items():
         s.macs = counter.macs["forward", s.name]
@@ -718,10 +781,7 @@ def profile(
             s.macs = sum(stats[c].macs for c in m.children())
             s.backward_macs = sum(stats[c].backward_macs for c in m.children())
             s.calls = -1 if any(stats[c].calls for c in m.children()) else 0
-    unused = {}
-    for key, ns in param_storages.items():
-        if key not in counter.touched:
-            unused[ns[0]] = named[ns[0]].numel()
+    unused = {n: named[n].numel() for i, n in param_ids.items() if i not in counter.touched}
     return Profile(
         model=label,
         input_shape=tuple(shape),
@@ -730,9 +790,9 @@ def profile(
         device=str(device),
         params=sum(p.numel() for p in named.values()),
         trainable_params=sum(p.numel() for p in named.values() if p.requires_grad),
-        buffers=sum(b.numel() for b in model.buffers()),
+        buffers=sum(b.numel() for b in buffers),
         param_bytes=dict(param_bytes),
-        buffer_bytes=sum(b.numel() * b.element_size() for b in model.buffers()),
+        buffer_bytes=sum(b.numel() * b.element_size() for b in buffers),
         unused_params=unused,
         macs=counter.total["forward"],
         backward_macs=counter.total["backward"],
