@@ -257,3 +257,22 @@ def test_public_names_are_lazy_and_callable():
 
     assert callable(module) and module(nn.Linear(3, 2), (3,)).macs == 6  # even when shadowed by the module
     assert zoo.Profile is module.Profile and zoo.profile(nn.Linear(3, 2), (3,)).macs == 6
+
+
+# ---------------------------------------------------------------------------------------------- benchmark
+
+
+def test_benchmark_measures_on_a_real_device():
+    net = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 2))
+    r = zoo.benchmark(net, (3, 32, 32), batch_size=4, warmup=1, repeats=5, threads=1, channels_last=True)
+    lat = r.latency_ms
+    assert lat["min"] <= lat["p50"] <= lat["p90"] <= lat["p99"] and lat["min"] > 0
+    assert r.images_per_s == pytest.approx(4 / (lat["p50"] / 1e3))
+    assert (r.threads, r.memory_format, r.dtype, r.input_shape) == (1, "channels_last", "float32", (4, 3, 32, 32))
+    assert r.device.startswith("cpu") and r.peak_memory_bytes is None and "images/s" in str(r)
+    assert zoo.benchmark(net, 32, mode="train", warmup=0, repeats=1).mode == "train"
+    assert net[0].weight.grad is None  # measured on a copy
+    with pytest.raises(TypeError, match="nn.Module or a model name"):
+        zoo.benchmark("resnet18".encode())
+    with pytest.raises(ValueError, match="repeats >= 1"):
+        zoo.benchmark(net, 32, repeats=0)

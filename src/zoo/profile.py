@@ -510,17 +510,19 @@ class Profile:
         return lines
 
     def _rows(self, depth: int | None) -> tuple[list[str], list[list[str]]]:
-        header = ["module", "type", "output", "params", "MACs", "share"]
+        train = self.mode == "train"
+        header = ["module", "type", "output", "params", "MACs", "share"] + ["backward MACs"] * train
         rows = []
         for m in self.table(depth):
             shape = "x".join(map(str, m.output_shape or ())) if m.calls > 0 else "-" if m.calls else "not run"
             share = f"{100 * m.macs / self.macs:.1f}%" if self.macs else "-"
-            rows.append(["  " * m.depth + (m.name or "(model)"), m.type, shape, f"{m.params:,}", f"{m.macs:,}", share])
+            rows.append(["  " * m.depth + (m.name or "(model)"), m.type, shape, f"{m.params:,}", f"{m.macs:,}", share]
+                        + [f"{m.backward_macs:,}"] * train)
         return header, rows
 
     def to_markdown(self, depth: int | None = None) -> str:
         header, rows = self._rows(depth)
-        lines = ["| " + " | ".join(header) + " |", "|---|---|---|---:|---:|---:|"]
+        lines = ["| " + " | ".join(header) + " |", "|---|---|---|" + "---:|" * (len(header) - 3)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") if i else f"`{c.strip()}`" for i, c in enumerate(r)) + " |"
                   for r in rows]
         return "\n".join(self.summary_lines()).replace("\n", "  \n") + "\n\n" + "\n".join(lines)
