@@ -128,6 +128,17 @@ def test_transformer_encoder_layer_fused_path():
     p = profile(enc, (L, e), batch_size=n, device="cpu")
     assert p.macs == expected
 
+    def fused(s, x):  # the kernel nn.TransformerEncoderLayer calls on the CPU when no hooks are attached
+        layer = s.mods[0]
+        a, n1, n2 = layer.self_attn, layer.norm1, layer.norm2
+        return torch._transformer_encoder_layer_fwd(
+            x, e, 2, a.in_proj_weight, a.in_proj_bias, a.out_proj.weight, a.out_proj.bias, False, False, 1e-5,
+            n1.weight, n1.bias, n2.weight, n2.bias, layer.linear1.weight, layer.linear1.bias, layer.linear2.weight,
+            layer.linear2.bias, None)
+
+    p = profile(Fn(fused, enc.layers[0]), (L, e), batch_size=n, device="cpu")
+    assert p.macs_by_op == {"_transformer_encoder_layer_fwd": expected // 2}
+
 
 # ---------------------------------------------------------------------------------------------- backward
 
