@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import csv
 import io
+import os
 import statistics
 import sys
 import time
@@ -56,19 +57,23 @@ def _csv_rows() -> dict[str, dict]:
 
 
 def time_zoo(names: list[str], repeats: int) -> list[dict]:
+    """Wall and CPU seconds per call: on a shared machine the CPU time is what the call costs unloaded."""
     rows = []
     for name in names:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         p = zoo.profile(name)
         first = time.perf_counter() - t
-        warm = []
+        wall, cpu = [], []
         for _ in range(repeats):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             zoo.profile(name)
-            warm.append(time.perf_counter() - t)
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
         rows.append({"model": name, "input": "x".join(map(str, p.input_shape[1:])), "params": p.params,
-                     "gmacs": p.macs / 1e9, "first_s": first, "warm_s": statistics.median(warm)})
-        print(f"  {name:24s} first {first:.3f} s, warm {statistics.median(warm):.3f} s", file=sys.stderr)
+                     "gmacs": p.macs / 1e9, "first_s": first, "wall_s": statistics.median(wall),
+                     "cpu_s": statistics.median(cpu)})
+        print(f"  {name:24s} first {first:.3f} s, wall {rows[-1]['wall_s']:.3f} s, cpu {rows[-1]['cpu_s']:.3f} s",
+              file=sys.stderr)
     return rows
 
 
@@ -166,14 +171,18 @@ def _g(v):
 
 
 def print_timing(rows: list[dict]) -> None:
-    print("### Time of `zoo.profile` per model (meta device, batch 1, catalog input)\n")
-    print("| model | input | params | GMACs | first call (s) | warm (s) |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("### Time of `zoo.profile(name)` per model (model built on the meta device and counted, batch 1)\n")
+    print("First call of the process (PyTorch imports its meta kernels once), then the median of the next calls:")
+    print("wall time and CPU time of the process (on a shared machine, CPU time is the unloaded cost).\n")
+    print("| model | input | params | GMACs | first call (s) | wall (s) | CPU (s) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| `{r['model']}` | {r['input']} | {r['params']:,} | {r['gmacs']:.3f} | {r['first_s']:.3f} | "
-              f"{r['warm_s']:.3f} |")
+              f"{r['wall_s']:.3f} | {r['cpu_s']:.3f} |")
     if rows:
-        print(f"\nslowest warm: {max(r['warm_s'] for r in rows):.3f} s; median {statistics.median(r['warm_s'] for r in rows):.3f} s\n")
+        print(f"\nslowest: wall {max(r['wall_s'] for r in rows):.3f} s, CPU {max(r['cpu_s'] for r in rows):.3f} s; "
+              f"median: wall {statistics.median(r['wall_s'] for r in rows):.3f} s, "
+              f"CPU {statistics.median(r['cpu_s'] for r in rows):.3f} s\n")
 
 
 def print_comparison(results: list[dict]) -> None:
@@ -214,7 +223,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     rows = _csv_rows()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, load average {load:.1f}\n")
     if not args.no_timing:
         print_timing(time_zoo(args.models or zoo.list_models(), args.repeats))
     if not args.timing_only:

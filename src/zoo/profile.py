@@ -43,6 +43,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
@@ -576,6 +577,20 @@ def _substitutes(model: nn.Module, device: torch.device, dtype: torch.dtype) -> 
     return out
 
 
+class _SkipInitOnMeta(TorchFunctionMode):
+    """While a model is built on the meta device, in-place initialisation (``normal_``, ``uniform_``,
+    ``fill_`` …) has no values to change: skip it, and half the build time with it."""
+
+    _INIT = {getattr(torch.Tensor, n) for n in ("normal_", "uniform_", "zero_", "fill_", "erfinv_", "mul_", "add_",
+                                                 "clamp_", "copy_", "exponential_", "bernoulli_", "random_", "div_",
+                                                 "sub_")}
+
+    def __torch_function__(self, func, types_, args=(), kwargs=None):
+        if func in self._INIT and isinstance(args[0], torch.Tensor) and args[0].is_meta:
+            return args[0]
+        return func(*args, **(kwargs or {}))
+
+
 def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module, str, tuple[int, ...]]:
     if isinstance(model_or_name, str):
         from zoo.registry import create_model, model_info, resolve_name
@@ -586,7 +601,7 @@ def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module
                 input_size = model_info(name).input_size
             except ValueError:  # registered without a catalog entry
                 input_size = None
-        with torch.device(device):
+        with torch.device(device), _SkipInitOnMeta() if device.type == "meta" else contextlib.nullcontext():
             model = create_model(model_or_name, **kwargs)
         return model, name, input_size
     if not isinstance(model_or_name, nn.Module):
