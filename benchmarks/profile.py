@@ -56,17 +56,27 @@ def _csv_rows() -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------- part 1
 
 
-def time_zoo(names: list[str], repeats: int) -> list[dict]:
-    """Wall and CPU seconds per call: on a shared machine the CPU time is what the call costs unloaded."""
+def time_zoo(names: list[str], repeats: int, references: dict[str, dict] | None = None) -> list[dict]:
+    """Wall and CPU seconds per call: on a shared machine the CPU time is what the call costs unloaded.
+
+    ``references``: rows of models.csv whose reference implementation is profiled (built once, outside the
+    timing), for the families the zoo does not have yet.
+    """
+    from test_profile_reference import reference_model
+
+    jobs = [(name, lambda name=name: zoo.profile(name)) for name in names]
+    for name, row in (references or {}).items():
+        model, size = _quiet(lambda: reference_model(row)), int(row["input"])
+        jobs.append((f"{name} (reference {row['ref_lib']})", lambda m=model, s=size: zoo.profile(m, (3, s, s))))
     rows = []
-    for name in names:
+    for name, run in jobs:
         t, c = time.perf_counter(), time.process_time()
-        p = zoo.profile(name)
+        p = run()
         first = time.perf_counter() - t
         wall, cpu = [], []
         for _ in range(repeats):
             t, c = time.perf_counter(), time.process_time()
-            zoo.profile(name)
+            run()
             wall.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         rows.append({"model": name, "input": "x".join(map(str, p.input_shape[1:])), "params": p.params,
@@ -218,6 +228,8 @@ def main() -> None:
     parser.add_argument("--models", nargs="*", help="models to time (default: every registered model)")
     parser.add_argument("--compare", nargs="*", help=f"models to compare (default: {' '.join(DEFAULT_COMPARE)})")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--reference-timing", nargs="*", default=["vit_h_14", "swin_v2_b", "nasnet_a_large"],
+                        help="also time zoo.profile on these models' reference implementations, if not registered")
     parser.add_argument("--timing-only", action="store_true")
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()
@@ -226,7 +238,9 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, load average {load:.1f}\n")
     if not args.no_timing:
-        print_timing(time_zoo(args.models or zoo.list_models(), args.repeats))
+        registered = set(zoo.list_models())
+        references = {n: rows[n] for n in args.reference_timing if n in rows and n not in registered}
+        print_timing(time_zoo(args.models or zoo.list_models(), args.repeats, references))
     if not args.timing_only:
         names = args.compare or DEFAULT_COMPARE
         unknown = [n for n in names if n not in rows]
