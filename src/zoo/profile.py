@@ -6,12 +6,21 @@
     print(p)                                     # summary and per-module table
     zoo.profile(model, mode="train").backward_macs
 
-How it counts. The model runs once on the ``meta`` device (a copy whose parameters have shapes but
-no storage, so a ViT-H or a batch of 256 costs neither memory nor time) under a
+How it counts. The model runs once on the ``meta`` device (through ``torch.func.functional_call``
+with stand-ins for its parameters that have shapes but no storage, so a ViT-H or a batch of 256 costs
+neither memory nor time, and the caller's module is not changed) under a
 ``TorchDispatchMode``: every ATen operator that runs is seen — a functional call, an ``@`` or an
 ``einsum`` inside ``forward`` as much as an ``nn.Linear`` — and its multiply-accumulates come from a
 formula of the operator's shapes (``_FORMULAS``). Module hooks keep the set of modules currently
-running, forward or backward, so each operator's count is also credited to them.
+running, forward or backward, so each operator's count is also credited to them. Hooks make
+PyTorch's fused ``nn.TransformerEncoderLayer`` path step aside (it runs the same products op by op);
+the fused kernels themselves (``_native_multi_head_attention``, ``_transformer_encoder_layer_fwd``,
+the flash/efficient/cuDNN/CPU attention kernels) have formulas for when they do run.
+
+Train mode counts the backward operators as dispatched (no fixed factor): a layer whose input needs
+no gradient (the first one) has no grad-input product. For fused attention backward the gradient's
+four products are counted, not the Q·Kᵀ that flash kernels recompute, so the count does not depend
+on which kernel the device picks.
 
 Conventions (DESIGN.md): one MAC is one multiply-add and ``flops = 2 × macs``; torchvision's "GFLOPS"
 and fvcore's "flops" are MACs. Only multiply-accumulate work is in ``macs``: convolutions (grouped,
@@ -665,7 +674,7 @@ def profile(
     """Count parameters, MACs/FLOPs and activation memory of a model.
 
     Args:
-        model_or_name: any ``nn.Module`` (it is copied, never changed) or a zoo model name; with a name,
+        model_or_name: any ``nn.Module`` (left unchanged) or a zoo model name; with a name,
             ``model_kwargs`` go to :func:`zoo.create_model` (``width_mult=0.5``, ``num_classes=10``, …).
         input_size: one input without the batch dimension, ``(C, H, W)`` or an int for ``(3, s, s)``;
             default: the catalog's input size for a name, else ``(in_chans, 224, 224)``.
@@ -674,8 +683,8 @@ def profile(
             pass, counted operator by operator, and the bytes saved for backward).
         depth: how deep the per-module table goes (the model is depth 0).
         dtype: the floating dtype parameters and input are given (memory scales with it).
-        device: ``"meta"`` (default: no memory, no compute); a real device runs a copy of the model
-            there (PyTorch's device-specific fused kernels, e.g. CPU multi-head attention, then run).
+        device: ``"meta"`` (default: no memory, no compute); on a real device the model runs with a copy
+            of its weights there (PyTorch's device-specific fused kernels, e.g. CPU multi-head attention, then run).
         inputs: explicit positional input(s) to call the model with, instead of a random batch.
     """
     if mode not in ("eval", "train"):
