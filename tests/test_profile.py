@@ -1,5 +1,7 @@
 """zoo.profile on hand-built modules: every expected count is written out from its formula here."""
 
+import sys
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -264,8 +266,7 @@ def test_table_summary_and_exports():
 
 
 def test_public_names_are_lazy_and_callable():
-    import zoo.profile as module
-
+    module = sys.modules["zoo.profile"]
     assert callable(module) and module(nn.Linear(3, 2), (3,)).macs == 6  # even when shadowed by the module
     assert zoo.Profile is module.Profile and zoo.profile(nn.Linear(3, 2), (3,)).macs == 6
 
@@ -287,3 +288,27 @@ def test_benchmark_measures_on_a_real_device():
         zoo.benchmark("resnet18".encode())
     with pytest.raises(ValueError, match="repeats >= 1"):
         zoo.benchmark(net, 32, repeats=0)
+
+
+def test_meta_shortcuts_change_nothing(monkeypatch):
+    """The shortcuts for common operators on meta give the same profile as PyTorch's meta kernels."""
+    module = sys.modules["zoo.profile"]  # `import zoo.profile as m` gives zoo's attribute: the function
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 1)
+            self.conv, self.bn, self.act = nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(inplace=True)
+            self.norm, self.fc, self.gelu = nn.LayerNorm(8), nn.Linear(8, 8), nn.GELU()
+
+        def forward(self, x):
+            x = self.stem(x)
+            x = x + self.act(self.bn(self.conv(x)))  # residual add
+            t = self.norm(x.flatten(2).transpose(1, 2))
+            return (t + self.gelu(self.fc(t))).mean(1)
+
+    for mode in ("eval", "train"):
+        fast = profile(Net(), (3, 6, 7), batch_size=2, mode=mode).to_dict()
+        with monkeypatch.context() as m:
+            m.setattr(module, "_fast_meta", lambda func, args: None)
+            assert profile(Net(), (3, 6, 7), batch_size=2, mode=mode).to_dict() == fast

@@ -346,6 +346,19 @@ def _fast_meta(func, args):
         return x if func in _BINARY_INPLACE else torch.empty_like(x)
     if func in _BATCH_NORM and x.ndim >= 2 and all(_dense(a) or a is None for a in args[1:5]):
         return torch.empty_like(x), x.new_empty((x.shape[1],)), x.new_empty((x.shape[1],))
+    if func == _aten.addmm.default and len(args) == 3 and _dense(args[1]) and isinstance(args[2], torch.Tensor):
+        bias, a, b = args
+        m, n = a.shape[0], b.shape[-1]
+        if (a.ndim == b.ndim == 2 and a.shape[1] == b.shape[0] and b.is_meta and b.dtype == x.dtype
+                and bias.ndim <= 2 and bias.shape[-1] in (1, n) and (bias.ndim < 2 or bias.shape[0] in (1, m))):
+            return a.new_empty((m, n))
+    if func == _aten.native_layer_norm.default and x.is_contiguous():
+        shape, weight, bias = list(args[1]), args[2], args[3]
+        k = len(shape)
+        if list(x.shape[x.ndim - k:]) == shape and all(t is None or (_dense(t) and list(t.shape) == shape)
+                                                      for t in (weight, bias)):
+            stats = (*x.shape[: x.ndim - k], *[1] * k)
+            return torch.empty_like(x), x.new_empty(stats), x.new_empty(stats)
     return None
 
 
