@@ -15,15 +15,30 @@ import torch
 
 import zoo
 
-CSV = Path(__file__).resolve().parents[2] / "shared" / "reference" / "models.csv"
-if not CSV.exists():  # a worktree of /work/main: /work/wt/<name>/tests → /work/shared
-    CSV = Path("/work/shared/reference/models.csv")
-ROWS = {r["name"]: r for r in csv.DictReader(CSV.open())}
 REGISTERED = set(zoo.list_models())
+
+
+def _rows() -> dict[str, dict]:
+    """models.csv (beside the repository, or /work/shared), else the same facts from the zoo's catalog."""
+    for path in (Path(__file__).resolve().parents[2] / "shared" / "reference" / "models.csv",
+                 Path("/work/shared/reference/models.csv")):
+        if path.exists():
+            return {r["name"]: r for r in csv.DictReader(path.open())}
+    rows = {}
+    for name in zoo.list_models():
+        info = zoo.model_info(name)
+        lib, _, ref = info.reference.partition(":")
+        rows[name] = {"name": name, "ref_lib": lib, "ref_name": ref, "input": str(info.input_size[-1]),
+                      "params": str(info.params), "gmacs": str(info.gmacs)}
+    return rows
+
+
+ROWS = _rows()
 
 # one reference per family and per kind of operator (attention, windowed attention, SE, depthwise, aux heads …)
 QUICK = ["vit_b_16", "swin_t", "swin_v2_t", "mobilenet_v3_large", "efficientnet_b0", "googlenet", "inception_v3",
          "regnet_y_400mf", "convnext_tiny", "mnasnet0_5", "vit_ti_16", "mobilenet_v1"]
+needs_row = pytest.mark.skipif(not {"googlenet", "mobilenet_v1"} <= set(ROWS), reason="models.csv not found")
 
 
 def reference_model(row):
@@ -75,6 +90,7 @@ def test_reference_models_match_the_table(name):
     check_against_table(zoo.profile(reference_model(row), (3, size, size)), row)
 
 
+@needs_row
 def test_auxiliary_heads_are_unused_in_eval_and_counted_in_train():
     model = reference_model(ROWS["googlenet"])  # torchvision builds it with its two auxiliary classifiers
     p = zoo.profile(model)
@@ -87,6 +103,7 @@ def test_auxiliary_heads_are_unused_in_eval_and_counted_in_train():
     assert t.macs - aux == p.macs
 
 
+@needs_row
 def test_mobilenet_resolution_multiplier_scales_macs_by_rho_squared():
     """MobileNet (Howard et al. 2017, Table 7): 569, 418, 290, 186 M MACs at 224, 192, 160, 128; params unchanged."""
     if "mobilenet_v1" in REGISTERED:
