@@ -82,10 +82,11 @@ def test_import_is_light():
     )
     src = str(Path(zoo.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    out = run.stdout.split("\n")
-    assert out[1] == "[]", f"import zoo imported {out[1]}"
-    assert float(out[0]) < 0.1, f"import zoo took {float(out[0]):.3f} s after torch"
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+            .stdout.split("\n") for _ in range(3)]
+    assert runs[0][1] == "[]", f"import zoo imported {runs[0][1]}"
+    best = min(float(out[0]) for out in runs)  # the best of three: a loaded machine only adds time
+    assert best < 0.1, f"import zoo took {best:.3f} s after torch"
 
 
 def test_features_only_backbone_options():

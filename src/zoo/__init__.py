@@ -22,6 +22,10 @@ _LAZY = {
     "transforms": "zoo.weights.preprocess",
     "class_names": "zoo.weights.preprocess",
     "train": None,  # the module itself: zoo.train.fit(...)
+    "profile": "zoo.profile",
+    "Profile": "zoo.profile",
+    "benchmark": "zoo.timing",
+    "Benchmark": "zoo.timing",
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]
@@ -31,10 +35,15 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        module = importlib.import_module(_LAZY[name] or f"zoo.{name}")
-        value = module if _LAZY[name] is None else getattr(module, name)
-        globals()[name] = value
-        return value
+        if _LAZY[name] is None:  # a submodule exposed as itself
+            value = importlib.import_module(f"zoo.{name}")
+            globals()[name] = value
+            return value
+        module = importlib.import_module(_LAZY[name])
+        # every name this module provides, so that a submodule named like its function (zoo.profile)
+        # does not stay shadowed by the import system's setattr
+        globals().update({n: getattr(module, n) for n, m in _LAZY.items() if m == _LAZY[name]})
+        return globals()[name]
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 
