@@ -3,6 +3,7 @@
 from .conv_norm_act import ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
+from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
 from .residual import BasicBlock, Bottleneck
 from .squeeze_excite import SqueezeExcite
 
@@ -11,7 +12,10 @@ __all__ = [
     "Bottleneck",
     "ClassifierHead",
     "ConvNormAct",
+    "DepthwiseSeparable",
     "DropPath",
+    "FusedMBConv",
+    "InvertedResidual",
     "SqueezeExcite",
     "drop_path_rates",
     "make_divisible",
