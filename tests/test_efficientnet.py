@@ -31,6 +31,8 @@ def test_torchvision(name):
     pytest.param("efficientnet_b5", {"bn_eps": 1e-5}, marks=slow),  # timm's B5 keeps PyTorch's eps
     pytest.param("mnasnet_140", {}, marks=slow),
     pytest.param("efficientnetv2_m", {}, marks=slow),
+    ("tf_efficientnet_b0", {}),  # TensorFlow's "SAME" padding and eps
+    pytest.param("tf_efficientnetv2_s", {}, marks=slow),
 ])
 def test_timm(name, kwargs):
     assert_equivalent(name, timm_model(name), "timm", input_size=SIZE, batch=1, **kwargs)
@@ -65,3 +67,18 @@ def test_bad_arguments_are_clear_errors():
         zoo.create_model("efficientnet_b0", arch="b9")
     with pytest.raises(ValueError, match="depth_mult must be > 0"):
         zoo.create_model("efficientnet_b0", depth_mult=0)
+
+
+def test_tensorflow_same_padding_at_odd_sizes_compiles_and_exports():
+    """SAME padding depends on the input size: odd and even sizes, under compile and export alike."""
+    ref = timm_model("tf_efficientnet_b0")
+    model = assert_equivalent("tf_efficientnet_b0", ref, "timm", input_size=(67, 45), batch=1)
+    x = torch.randn(1, 3, 67, 45)
+    with torch.no_grad():
+        expected = model(x)
+        torch._dynamo.reset()
+        assert torch.allclose(torch.compile(model, fullgraph=True, backend="eager")(x), expected, atol=1e-5)
+        assert torch.allclose(torch.export.export(model, (x,)).module()(x), expected, atol=1e-5)
+    torch._dynamo.reset()
+    with pytest.raises(ValueError, match="padding must be None"):
+        zoo.create_model("efficientnet_b0", padding="valid")

@@ -1,6 +1,6 @@
 """Shared building blocks: one idea per file, used by every family."""
 
-from .conv_norm_act import ConvNormAct, make_divisible
+from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
 from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
@@ -11,6 +11,7 @@ __all__ = [
     "BasicBlock",
     "Bottleneck",
     "ClassifierHead",
+    "Conv2dSame",
     "ConvNormAct",
     "DepthwiseSeparable",
     "DropPath",

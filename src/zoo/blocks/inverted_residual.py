@@ -60,6 +60,7 @@ class InvertedResidual(_Residual):
         project_act: activation after the projection (None: linear bottleneck; MobileNetV1 has one).
         skip: None adds the identity where it fits (stride 1, in_chs == out_chs); False never does.
         drop_path: stochastic-depth rate of the residual branch.
+        padding: of the k×k conv; None (symmetric) or "same" (TensorFlow's, for weights ported from it).
     """
 
     def __init__(
@@ -78,12 +79,13 @@ class InvertedResidual(_Residual):
         skip: bool | None = None,
         drop_path: float = 0.0,
         dilation: int = 1,
+        padding: str | None = None,
     ):
         super().__init__()
         mid_chs = mid_chs or in_chs
         self._init_residual(in_chs, out_chs, stride, skip, drop_path)
         self.conv_pw = ConvNormAct(in_chs, mid_chs, 1, padding=0, norm=norm, act=act) if mid_chs != in_chs else None
-        self.conv_dw = ConvNormAct(mid_chs, mid_chs, kernel_size, stride, groups=mid_chs, dilation=dilation,
+        self.conv_dw = ConvNormAct(mid_chs, mid_chs, kernel_size, stride, padding, groups=mid_chs, dilation=dilation,
                                    norm=norm, act=act)
         self.se = SqueezeExcite(mid_chs, se_chs, se_act, se_gate, inplace=True) if se_chs else None
         self.conv_pwl = ConvNormAct(mid_chs, out_chs, 1, padding=0, norm=norm, act=project_act)
@@ -138,12 +140,14 @@ class FusedMBConv(_Residual):
         norm: Layer = nn.BatchNorm2d,
         skip: bool | None = None,
         drop_path: float = 0.0,
+        padding: str | None = None,
     ):
         super().__init__()
         mid_chs = mid_chs or in_chs
         self._init_residual(in_chs, out_chs, stride, skip, drop_path)
         expand = mid_chs != in_chs
-        self.conv_exp = ConvNormAct(in_chs, mid_chs if expand else out_chs, kernel_size, stride, norm=norm, act=act)
+        self.conv_exp = ConvNormAct(in_chs, mid_chs if expand else out_chs, kernel_size, stride, padding, norm=norm,
+                                    act=act)
         width = mid_chs if expand else out_chs
         self.se = SqueezeExcite(width, se_chs, se_act, se_gate, inplace=True) if se_chs else None
         self.conv_pwl = ConvNormAct(mid_chs, out_chs, 1, padding=0, norm=norm, act=None) if expand else None

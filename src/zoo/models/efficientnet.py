@@ -110,13 +110,15 @@ ARCHS = {"b0": (B0, 32), "v2_s": (V2_S, 24), "v2_m": (V2_M, 24), "v2_l": (V2_L, 
 class _StageNet(MobileBackbone):
     def build(self, table, stem_chs: int, head_chs: int, width_mult: float, depth_mult: float, act,
               num_classes: int, in_chans: int, drop_rate: float, drop_path_rate: float, bn_eps: float,
-              bn_momentum: float) -> None:
+              bn_momentum: float, padding: str | None = None) -> None:
         """Stem → the table's stages, each ``ceil(layers · depth_mult)`` blocks, widths ``make_divisible(c · width_mult)``."""
         if not width_mult > 0 or not depth_mult > 0:
             raise ValueError(f"width_mult and depth_mult must be > 0, got {width_mult} and {depth_mult}")
         norm = partial(nn.BatchNorm2d, eps=bn_eps, momentum=bn_momentum)
         scale = lambda c: make_divisible(c * width_mult)  # noqa: E731
-        stem = ConvNormAct(in_chans, scale(stem_chs), 3, 2, norm=norm, act=act)
+        if padding not in (None, "same"):
+            raise ValueError(f"padding must be None (symmetric) or 'same' (TensorFlow's), got {padding!r}")
+        stem = ConvNormAct(in_chans, scale(stem_chs), 3, 2, padding, norm=norm, act=act)
         rows = [(s, s.stride if i == 0 else 1) for s in table for i in range(math.ceil(s.layers * depth_mult))]
         rates = drop_path_rates(drop_path_rate, [len(rows)], reach_max=False)[0]
         blocks, in_chs = [], stem.out_channels
@@ -124,10 +126,11 @@ class _StageNet(MobileBackbone):
             out, mid = scale(s.out), make_divisible(in_chs * s.expand)
             se_chs = max(1, in_chs // 4) if s.se else 0
             if s.block == "fused":
-                blocks.append(FusedMBConv(in_chs, out, s.kernel, stride, mid, se_chs, act, norm=norm, drop_path=rate))
+                blocks.append(FusedMBConv(in_chs, out, s.kernel, stride, mid, se_chs, act, norm=norm, drop_path=rate,
+                                          padding=padding))
             else:
                 blocks.append(InvertedResidual(in_chs, out, s.kernel, stride, mid, se_chs, act, se_act=act,
-                                               norm=norm, drop_path=rate))
+                                               norm=norm, drop_path=rate, padding=padding))
             in_chs = out
         conv_head = ConvNormAct(in_chs, head_chs, 1, padding=0, norm=norm, act=act)
         self.assemble(in_chans, stem, blocks, conv_head, ClassifierHead(head_chs, num_classes, drop_rate=drop_rate))
@@ -141,17 +144,19 @@ class EfficientNet(_StageNet):
         width_mult, depth_mult: the compound-scaling coefficients (widths rounded to multiples of 8,
             depths rounded up). The head conv is 1280 scaled like every width (= 4 × the last stage).
         drop_path_rate: stochastic depth, ``drop_path_rate · i / n`` for block ``i`` of ``n``.
+        padding: None (symmetric: torchvision, timm) or "same" (TensorFlow's, for the weights Google
+            released: timm's ``tf_efficientnet_*``, with ``bn_eps=1e-3``).
     """
 
     def __init__(self, arch: str = "b0", width_mult: float = 1.0, depth_mult: float = 1.0, num_classes: int = 1000,
                  in_chans: int = 3, drop_rate: float = 0.2, drop_path_rate: float = 0.2, bn_eps: float = 1e-5,
-                 bn_momentum: float = 0.1):
+                 bn_momentum: float = 0.1, padding: str | None = None):
         super().__init__()
         if arch not in ARCHS:
             raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
         table, stem_chs = ARCHS[arch]
         self.build(table, stem_chs, make_divisible(1280 * width_mult), width_mult, depth_mult, nn.SiLU,
-                   num_classes, in_chans, drop_rate, drop_path_rate, bn_eps, bn_momentum)
+                   num_classes, in_chans, drop_rate, drop_path_rate, bn_eps, bn_momentum, padding)
 
 
 class MnasNet(_StageNet):
