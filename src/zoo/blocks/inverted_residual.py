@@ -34,7 +34,9 @@ class _Residual(nn.Module):
         self.in_chs, self.out_chs, self.stride = in_chs, out_chs, stride
         fits = stride == 1 and in_chs == out_chs
         if skip and not fits:
-            raise ValueError(f"a residual needs stride 1 and in_chs == out_chs, got stride {stride}, {in_chs} → {out_chs}")
+            raise ValueError(
+                f"a residual needs stride 1 and in_chs == out_chs, got stride {stride}, {in_chs} → {out_chs}"
+            )
         self.has_skip = fits if skip is None else skip
         self.drop_path = DropPath(drop_path) if self.has_skip and drop_path > 0 else None
 

@@ -111,7 +111,7 @@ class _StageNet(MobileBackbone):
     def build(self, table, stem_chs: int, head_chs: int, width_mult: float, depth_mult: float, act,
               num_classes: int, in_chans: int, drop_rate: float, drop_path_rate: float, bn_eps: float,
               bn_momentum: float, padding: str | None = None) -> None:
-        """Stem → the table's stages, each ``ceil(layers · depth_mult)`` blocks, widths ``make_divisible(c · width_mult)``."""
+        """Stem → the table's stages: ``ceil(layers · depth_mult)`` blocks of ``make_divisible(c · width_mult)``."""
         if not width_mult > 0 or not depth_mult > 0:
             raise ValueError(f"width_mult and depth_mult must be > 0, got {width_mult} and {depth_mult}")
         norm = partial(nn.BatchNorm2d, eps=bn_eps, momentum=bn_momentum)

@@ -22,7 +22,9 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from zoo.blocks import ClassifierHead, ConvNormAct, DepthwiseSeparable, InvertedResidual, drop_path_rates, make_divisible
+from zoo.blocks import (
+    ClassifierHead, ConvNormAct, DepthwiseSeparable, InvertedResidual, drop_path_rates, make_divisible,
+)
 from zoo.registry import create_model, register
 
 from .base import Backbone, FeatureInfo
@@ -103,7 +105,9 @@ class MobileNetV1(MobileBackbone):
         super().__init__()
         _check_width(width_mult)
         if drop_path_rate:
-            raise ValueError(f"MobileNetV1 has no residual branches to drop; drop_path_rate must be 0, got {drop_path_rate}")
+            raise ValueError(
+                f"MobileNetV1 has no residual branches to drop; drop_path_rate must be 0, got {drop_path_rate}"
+            )
         norm, act = _batchnorm(bn_eps, bn_momentum), nn.ReLU6
         stem = ConvNormAct(in_chans, make_divisible(32 * width_mult), 3, 2, norm=norm, act=act)
         blocks, in_chs = [], stem.out_channels
