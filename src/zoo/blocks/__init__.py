@@ -1,8 +1,9 @@
 """Shared building blocks: one idea per file, used by every family."""
 
-from .conv_norm_act import ConvNormAct, make_divisible
+from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
+from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
 from .residual import BasicBlock, Bottleneck
 from .squeeze_excite import SqueezeExcite
 
@@ -10,8 +11,12 @@ __all__ = [
     "BasicBlock",
     "Bottleneck",
     "ClassifierHead",
+    "Conv2dSame",
     "ConvNormAct",
+    "DepthwiseSeparable",
     "DropPath",
+    "FusedMBConv",
+    "InvertedResidual",
     "SqueezeExcite",
     "drop_path_rates",
     "make_divisible",

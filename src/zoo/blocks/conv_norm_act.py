@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+import torch
+import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["ConvNormAct", "make_divisible"]
+__all__ = ["ConvNormAct", "Conv2dSame", "make_divisible"]
 
 Layer = Callable[..., nn.Module]
 
@@ -24,11 +26,26 @@ def make_divisible(value: float, divisor: int = 8, min_value: int | None = None,
     return rounded
 
 
+class Conv2dSame(nn.Conv2d):
+    """A conv with TensorFlow's "SAME" padding: output ``ceil(input / stride)``, the odd pixel padded at
+    the bottom/right. It depends on the input size, so it is computed per call (only strided convs
+    need it: at stride 1 it is the symmetric padding). Weights ported from TensorFlow expect it.
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pads = []
+        for size, k, s, d in zip(x.shape[:-3:-1], self.kernel_size[::-1], self.stride[::-1], self.dilation[::-1]):
+            total = max((-(-size // s) - 1) * s + (k - 1) * d + 1 - size, 0)
+            pads += [total // 2, total - total // 2]  # F.pad lists the last dimension first
+        return super().forward(F.pad(x, pads))
+
+
 class ConvNormAct(nn.Module):
     """``act(norm(conv(x)))``; ``norm=None`` / ``act=None`` leave that step out.
 
     ``norm`` and ``act`` are callables (a class or a ``functools.partial``) so that each family states its
-    own BatchNorm epsilon/momentum and activation once. The conv has a bias only when there is no norm
+    own BatchNorm epsilon/momentum and activation once. ``padding=None`` pads symmetrically to keep
+    the size at stride 1; ``padding="same"`` is TensorFlow's (asymmetric at stride 2, :class:`Conv2dSame`). The conv has a bias only when there is no norm
     (a bias before BatchNorm is cancelled by its mean), unless ``bias`` says otherwise.
     """
 
@@ -38,7 +55,7 @@ class ConvNormAct(nn.Module):
         out_chs: int,
         kernel_size: int | tuple[int, int] = 3,
         stride: int = 1,
-        padding: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] | str | None = None,
         groups: int = 1,
         dilation: int = 1,
         norm: Layer | None = nn.BatchNorm2d,
@@ -46,10 +63,13 @@ class ConvNormAct(nn.Module):
         bias: bool | None = None,
     ):
         super().__init__()
-        if padding is None:  # "same" for odd kernels at stride 1, the convention of every net here
+        conv = nn.Conv2d
+        if padding == "same" and stride != 1:  # TensorFlow's asymmetric "SAME" (see Conv2dSame)
+            conv, padding = Conv2dSame, 0
+        if padding is None or padding == "same":  # "same" for odd kernels at stride 1: every net here
             k = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
             padding = tuple((dilation * (ki - 1)) // 2 for ki in k)
-        self.conv = nn.Conv2d(
+        self.conv = conv(
             in_chs, out_chs, kernel_size, stride, padding, dilation=dilation, groups=groups,
             bias=(norm is None) if bias is None else bias,
         )

@@ -26,10 +26,15 @@ class DropPath(nn.Module):
         return f"p={self.p}"
 
 
-def drop_path_rates(drop_path_rate: float, depths: list[int]) -> list[list[float]]:
-    """Per-block rates growing linearly from 0 to ``drop_path_rate`` over all blocks, split per stage."""
+def drop_path_rates(drop_path_rate: float, depths: list[int], reach_max: bool = True) -> list[list[float]]:
+    """Per-block rates growing linearly from 0 with the block index over all blocks, split per stage.
+
+    ``reach_max=True``: the last block gets ``drop_path_rate`` (ResNet, ViT: ``i / (n - 1)``).
+    ``reach_max=False``: block ``i`` of ``n`` gets ``drop_path_rate * i / n`` (EfficientNet and the
+    MobileNets in torchvision and timm), so the last block stays just below it.
+    """
     total = sum(depths)
-    rates = [drop_path_rate * i / max(total - 1, 1) for i in range(total)]
+    rates = [drop_path_rate * i / (max(total - 1, 1) if reach_max else total) for i in range(total)]
     out, start = [], 0
     for d in depths:
         out.append(rates[start:start + d])

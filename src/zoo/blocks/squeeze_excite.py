@@ -18,6 +18,8 @@ class SqueezeExcite(nn.Module):
         squeeze_chs: width of the bottleneck (each family rounds it its own way, so it is given, not derived).
         act: activation between the two 1×1 convs (ReLU in SENet/MobileNetV3, SiLU in EfficientNet).
         gate: the gate (sigmoid; hard-sigmoid in MobileNetV3).
+        inplace: scale ``x`` in place when no gradient flows through it (inference). Only for a caller
+            that owns ``x`` and does not read it again, as inside an inverted residual.
     """
 
     def __init__(
@@ -26,13 +28,17 @@ class SqueezeExcite(nn.Module):
         squeeze_chs: int,
         act: Callable[..., nn.Module] = nn.ReLU,
         gate: Callable[..., nn.Module] = nn.Sigmoid,
+        inplace: bool = False,
     ):
         super().__init__()
         self.fc1 = nn.Conv2d(chs, squeeze_chs, 1)
         self.act = act(inplace=True) if act in (nn.ReLU, nn.SiLU, nn.ReLU6, nn.Hardswish) else act()
         self.fc2 = nn.Conv2d(squeeze_chs, chs, 1)
         self.gate = gate()
+        self.inplace = inplace
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        s = x.mean((2, 3), keepdim=True)
-        return x * self.gate(self.fc2(self.act(self.fc1(s))))
+        s = self.gate(self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True)))))
+        if self.inplace and not (torch.is_grad_enabled() and x.requires_grad):
+            return x.mul_(s)  # these nets are memory-bound: no second copy of the widest map
+        return x * s
