@@ -25,7 +25,7 @@ def spread_constant_params(model: nn.Module, seed: int = 0) -> nn.Module:
 
 def random_on_meta(build, seed: int = 0) -> nn.Module:
     """``build()`` on the meta device, then random weights drawn directly: the large references skip
-    their (slow) initialisers. Linear and conv weights get N(0, 1/fan_in), everything else N(0, 0.02²);
+    their (slow) initialisers. Linear and conv weights get N(0, 1/fan_in), layer scales U(0.5, 1), everything else N(0, 0.02²);
     norms are randomised later by ``assert_equivalent``. Only for models without computed buffers."""
     with torch.device("meta"):
         model = build()
@@ -37,5 +37,8 @@ def random_on_meta(build, seed: int = 0) -> nn.Module:
         for m in model.modules():
             for name, p in m.named_parameters(recurse=False):
                 fan_in = p[0].numel() if p.ndim >= 2 and isinstance(m, (nn.Linear, nn.Conv2d, nn.MultiheadAttention)) else 0
-                p.normal_(0.0, fan_in ** -0.5 if fan_in else 0.02, generator=g)
+                if name in ("gamma", "layer_scale"):
+                    p.uniform_(0.5, 1.0, generator=g)
+                else:
+                    p.normal_(0.0, fan_in ** -0.5 if fan_in else 0.02, generator=g)
     return model
