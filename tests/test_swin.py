@@ -27,6 +27,25 @@ def test_torchvision_large(name):
     assert_equivalent(name, spread_constant_params(torchvision_model(name)), "torchvision", input_size=(224, 224), batch=1)
 
 
+def test_torchvision_swin_v2_t_non_square():
+    reference = spread_constant_params(torchvision_model("swin_v2_t"))  # the (ignored) key bias randomised too
+    assert_equivalent("swin_v2_t", reference, "torchvision", input_size=(512, 256), batch=1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["swin_v2_s", "swin_v2_b"])
+def test_torchvision_v2_large(name):
+    assert_equivalent(name, spread_constant_params(torchvision_model(name)), "torchvision", input_size=(256, 256), batch=1)
+
+
+def test_v2_exempts_its_position_mlp_and_logit_scales_from_decay():
+    with torch.device("meta"):
+        model = zoo.create_model("swin_v2_t")
+    exempt = model.no_weight_decay()
+    assert len(exempt) == 12 * 4 and {n.rsplit(".", 1)[-1] for n in exempt} == {"logit_scale", "weight", "bias"}
+    assert model.size_multiple == 256 and model.img_size == 256
+
+
 def test_shift_mask_separates_the_wrapped_regions():
     mask = shifted_window_mask(14, 7, 7, (3, 0))  # two windows stacked vertically, shift only along H
     assert mask.shape == (2, 49, 49)

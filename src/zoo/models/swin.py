@@ -216,6 +216,9 @@ B = dict(embed_dim=128, depths=(2, 2, 18, 2), num_heads=(4, 8, 16, 32))
 register("swin_t", SwinTransformer, **T, window_size=7)
 register("swin_s", SwinTransformer, **S, window_size=7)
 register("swin_b", SwinTransformer, **B, window_size=7)
+register("swin_v2_t", SwinTransformer, **T, window_size=8, v2=True, img_size=256)
+register("swin_v2_s", SwinTransformer, **S, window_size=8, v2=True, img_size=256)
+register("swin_v2_b", SwinTransformer, **B, window_size=8, v2=True, img_size=256)
 
 
 # ------------------------------------------------------------------------------------ foreign checkpoints
