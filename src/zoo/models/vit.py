@@ -56,7 +56,8 @@ class VisionTransformer(Backbone):
         img_size: the input size (int or (h, w), multiples of ``patch_size``) the position embedding is
             made for; the network takes exactly this size. Weights made at another size load after
             :func:`resample_pos_embed`.
-        drop_rate: dropout before the classifier; ``attn_drop_rate``/``proj_drop_rate`` inside blocks.
+        drop_rate: dropout before the classifier; ``attn_drop_rate`` on attention weights and
+            ``proj_drop_rate`` after the position embedding and each projection inside the blocks.
     """
 
     def __init__(
