@@ -1,13 +1,19 @@
 """Shared building blocks: one idea per file, used by every family."""
 
+from .attention import Attention, relative_position_index
 from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
 from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
+from .layer_scale import LayerScale
+from .mlp import Mlp
+from .norms import LayerNorm2d
+from .patch_embed import PatchEmbed
 from .residual import BasicBlock, Bottleneck
 from .squeeze_excite import SqueezeExcite
 
 __all__ = [
+    "Attention",
     "BasicBlock",
     "Bottleneck",
     "ClassifierHead",
@@ -17,8 +23,13 @@ __all__ = [
     "DropPath",
     "FusedMBConv",
     "InvertedResidual",
+    "LayerNorm2d",
+    "LayerScale",
+    "Mlp",
+    "PatchEmbed",
     "SqueezeExcite",
     "drop_path_rates",
     "make_divisible",
     "mlp_pre_logits",
+    "relative_position_index",
 ]
