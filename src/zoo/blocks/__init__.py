@@ -1,17 +1,20 @@
 """Shared building blocks: one idea per file, used by every family."""
 
+from .branches import Concat
 from .conv_norm_act import ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
-from .residual import BasicBlock, Bottleneck
+from .residual import BasicBlock, Bottleneck, ScaledResidual
 from .squeeze_excite import SqueezeExcite
 
 __all__ = [
     "BasicBlock",
     "Bottleneck",
     "ClassifierHead",
+    "Concat",
     "ConvNormAct",
     "DropPath",
+    "ScaledResidual",
     "SqueezeExcite",
     "drop_path_rates",
     "make_divisible",
