@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 import zoo
-from equivalence import assert_equivalent, load_converted, randomize_norms, relative_error, timm_model, torchvision_model
+from equivalence import (assert_equivalent, load_converted, randomize_norms, relative_error, timm_model,
+                         torchvision_model)
 
 # non-square, odd sizes: the "valid" convs, ceil-mode pools and uncounted pool padding must all match
 SIZE = (83, 97)
@@ -17,7 +18,8 @@ def test_torchvision(name):
                       input_size=SIZE)
 
 
-@pytest.mark.parametrize("name", ["inception_v3", "inception_v4", pytest.param("inception_resnet_v2", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("name", ["inception_v3", "inception_v4",
+                                  pytest.param("inception_resnet_v2", marks=pytest.mark.slow)])
 def test_timm(name):
     assert_equivalent(name, timm_model(name), "timm", input_size=SIZE)
 

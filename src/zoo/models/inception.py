@@ -106,7 +106,8 @@ class _Inception(Backbone):
         for head in (self.aux_heads or {}).values():
             ref = next(head.parameters())
             width = head.fc1.out_features if hasattr(head, "fc1") else head.conv1.out_channels
-            head.fc = nn.Linear(width, num_classes, device=ref.device, dtype=ref.dtype) if num_classes else nn.Identity()
+            kw = {"device": ref.device, "dtype": ref.dtype}
+            head.fc = nn.Linear(width, num_classes, **kw) if num_classes else nn.Identity()
 
     def prune_intermediate_layers(self, indices=None) -> list[int]:
         self.aux_heads = None  # the auxiliary classifiers go with the head
@@ -427,11 +428,13 @@ class InceptionResNetV2(_Inception):
         stages = [
             OrderedDict(conv2d_1a=conv(in_chans, 32, 3, 2, valid=True), conv2d_2a=conv(32, 32, 3, valid=True),
                         conv2d_2b=conv(32, 64, 3)),
-            OrderedDict(maxpool_3a=nn.MaxPool2d(3, 2), conv2d_3b=conv(64, 80, 1), conv2d_4a=conv(80, 192, 3, valid=True)),
+            OrderedDict(maxpool_3a=nn.MaxPool2d(3, 2), conv2d_3b=conv(64, 80, 1),
+                        conv2d_4a=conv(80, 192, 3, valid=True)),
             OrderedDict(
                 maxpool_5a=nn.MaxPool2d(3, 2),
                 mixed_5b=Concat(conv(192, 96, 1), [conv(192, 48, 1), conv(48, 64, 5)],
-                                [conv(192, 64, 1), conv(64, 96, 3), conv(96, 96, 3)], [avg_pool(False), conv(192, 64, 1)]),
+                                [conv(192, 64, 1), conv(64, 96, 3), conv(96, 96, 3)],
+                                [avg_pool(False), conv(192, 64, 1)]),
                 repeat=nn.Sequential(*(inception_resnet_a(0.17, p) for p in dpr[0])),
             ),
             OrderedDict(mixed_6a=inception_v4_reduction_a(320, 256, 256, 384, 384),
@@ -466,7 +469,8 @@ _V3_BRANCHES = {
     "reduction_a": {"branch3x3": "0", "branch3x3dbl_1": "1.0", "branch3x3dbl_2": "1.1", "branch3x3dbl_3": "1.2"},
     "b": {"branch1x1": "0", **{f"branch7x7_{i}": f"1.{i - 1}" for i in (1, 2, 3)},
           **{f"branch7x7dbl_{i}": f"2.{i - 1}" for i in range(1, 6)}, "branch_pool": "3.1"},
-    "reduction_b": {"branch3x3_1": "0.0", "branch3x3_2": "0.1", **{f"branch7x7x3_{i}": f"1.{i - 1}" for i in range(1, 5)}},
+    "reduction_b": {"branch3x3_1": "0.0", "branch3x3_2": "0.1",
+                    **{f"branch7x7x3_{i}": f"1.{i - 1}" for i in range(1, 5)}},
     "c": {"branch1x1": "0", "branch3x3_1": "1.0", "branch3x3_2a": "1.1.0", "branch3x3_2b": "1.1.1",
           "branch3x3dbl_1": "2.0", "branch3x3dbl_2": "2.1", "branch3x3dbl_3a": "2.2.0", "branch3x3dbl_3b": "2.2.1",
           "branch_pool": "3.1"},
@@ -558,7 +562,10 @@ def _convert_inception_resnet_v2(state_dict: dict, name: str) -> dict:
             key = f"stages.{stages[first]}.{first}.{_timm_branches(rest)}"
         elif first in repeats:
             j, rest = rest.split(".", 1)
-            rest = "proj." + rest.removeprefix("conv2d.") if rest.startswith("conv2d.") else "mixed." + _timm_branches(rest)
+            if rest.startswith("conv2d."):  # the linear 1×1 after the branches
+                rest = "proj." + rest.removeprefix("conv2d.")
+            else:
+                rest = "mixed." + _timm_branches(rest)
             key = f"stages.{repeats[first]}.repeat.{j}.branch.{rest}"
         elif first == "classif":
             key = f"head.fc.{rest}"
