@@ -63,6 +63,8 @@ class _Inception(Backbone):
     """
 
     aux_heads: nn.ModuleDict | None
+    aux_taps: tuple[str, ...] = ()  # the layers the auxiliary classifiers read, in the order of ``Outputs``
+    Outputs: type = InceptionOutputs
     aux_min_input_size: int = 1  # the auxiliary classifiers may need a larger input than the network
 
     def _setup_input(self, in_chans: int, transform_input: bool) -> None:
@@ -81,9 +83,6 @@ class _Inception(Backbone):
             x = x * self.input_scale + self.input_shift
         return x
 
-    def _outputs(self, logits: torch.Tensor, aux: dict[str, torch.Tensor]):
-        raise NotImplementedError
-
     def forward(self, x: torch.Tensor):
         if self.aux_heads is None or not self.training:
             return super().forward(x)
@@ -99,7 +98,7 @@ class _Inception(Backbone):
                 x = layer(x)
                 if name in self.aux_heads:
                     aux[name] = self.aux_heads[name](x)
-        return self._outputs(self.forward_head(x), aux)
+        return self.Outputs(self.forward_head(x), *(aux[t] for t in self.aux_taps))
 
     def reset_classifier(self, num_classes: int) -> None:
         super().reset_classifier(num_classes)
@@ -153,7 +152,8 @@ class GoogLeNet(_Inception):
     """Stem → nine Inception modules in three groups, max-pools between → global pool → linear."""
 
     min_input_size = 15
-    aux_taps = ("inception4a", "inception4d")  # where §5 attaches the auxiliary classifiers
+    aux_taps = ("inception4d", "inception4a")  # where §5 attaches the auxiliary classifiers
+    Outputs = GoogLeNetOutputs
 
     def __init__(
         self,
@@ -184,9 +184,6 @@ class GoogLeNet(_Inception):
         if aux_logits:
             self.aux_heads = nn.ModuleDict({t: googlenet_aux(widths[t], num_classes) for t in self.aux_taps})
         _init_weights(self)
-
-    def _outputs(self, logits, aux):
-        return GoogLeNetOutputs(logits, aux["inception4d"], aux["inception4a"])
 
 
 register("googlenet", GoogLeNet)
@@ -256,6 +253,7 @@ class InceptionV3(_Inception):
     """Table 1: a stem of plain convs, then 3× module A (35²), 4× B (17²), 2× C (8²)."""
 
     min_input_size = 75
+    aux_taps = ("mixed_6e",)
     aux_min_input_size = 299  # the auxiliary head's 5×5/3 pool and valid 5×5 conv need the 17² grid of 299²
 
     def __init__(
@@ -288,9 +286,6 @@ class InceptionV3(_Inception):
         if aux_logits:
             self.aux_heads = nn.ModuleDict({"mixed_6e": inception_v3_aux(768, num_classes)})
         _init_weights(self)
-
-    def _outputs(self, logits, aux):
-        return InceptionOutputs(logits, aux["mixed_6e"])
 
 
 register("inception_v3", InceptionV3)
