@@ -25,6 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
 
 DEFAULT_MODELS = ["alexnet", "vgg16", "resnet50"]
+# torchvision builds these with auxiliary classifiers by default (a tuple in training, extra work):
+# the zoo and timm build them without, so torchvision does too
+TORCHVISION_KWARGS = {"googlenet": {"aux_logits": False, "init_weights": True},
+                      "inception_v3": {"aux_logits": False, "init_weights": True}}
 
 
 def peers(name: str) -> dict[str, callable]:
@@ -40,7 +44,7 @@ def peers(name: str) -> dict[str, callable]:
     if timm_name:
         out["timm"] = lambda: timm.create_model(timm_name)
     if lib == "torchvision":
-        out["torchvision"] = lambda: torchvision.models.get_model(ref, weights=None)
+        out["torchvision"] = lambda: torchvision.models.get_model(ref, weights=None, **TORCHVISION_KWARGS.get(ref, {}))
     return out
 
 

@@ -1,7 +1,9 @@
 """Shared building blocks: one idea per file, used by every family."""
 
 from .attention import Attention, relative_position_index
+from .branches import Concat
 from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
+from .conv_norm_act import ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
 from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
@@ -10,6 +12,7 @@ from .mlp import Mlp
 from .norms import LayerNorm2d
 from .patch_embed import PatchEmbed
 from .residual import BasicBlock, Bottleneck
+from .residual import BasicBlock, Bottleneck, ScaledResidual
 from .squeeze_excite import SqueezeExcite
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "BasicBlock",
     "Bottleneck",
     "ClassifierHead",
+    "Concat",
     "Conv2dSame",
     "ConvNormAct",
     "DepthwiseSeparable",
@@ -27,6 +31,7 @@ __all__ = [
     "LayerScale",
     "Mlp",
     "PatchEmbed",
+    "ScaledResidual",
     "SqueezeExcite",
     "drop_path_rates",
     "make_divisible",

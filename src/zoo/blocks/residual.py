@@ -14,7 +14,7 @@ from torch import nn
 from .conv_norm_act import ConvNormAct
 from .drop_path import DropPath
 
-__all__ = ["BasicBlock", "Bottleneck"]
+__all__ = ["BasicBlock", "Bottleneck", "ScaledResidual"]
 
 Layer = Callable[..., nn.Module]
 
@@ -84,3 +84,25 @@ class Bottleneck(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x if self.shortcut is None else self.shortcut(x)
         return self.act(self.drop_path(self.conv3(self.se(self.conv2(self.conv1(x))))) + shortcut)
+
+
+class ScaledResidual(nn.Module):
+    """``act(x + scale · branch(x))``: the residual of Inception-ResNet (Szegedy et al., 2016).
+
+    Scaling the branch down (0.1–0.3) before the addition keeps very wide residual networks from
+    dying early in training (§3.3 of "Inception-v4, Inception-ResNet and the Impact of Residual
+    Connections on Learning"). ``act=None`` leaves the sum as it is (the last block of the network).
+    """
+
+    def __init__(self, branch: nn.Module, scale: float = 1.0, act: Layer | None = nn.ReLU, drop_path: float = 0.0):
+        super().__init__()
+        self.branch = branch
+        self.scale = scale
+        self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
+        self.act = act() if act is not None else nn.Identity()  # not in place: x is the shortcut
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.drop_path(self.branch(x) * self.scale) + x)
+
+    def extra_repr(self) -> str:
+        return f"scale={self.scale}"
