@@ -3,15 +3,14 @@
 from .attention import Attention, relative_position_index
 from .branches import Concat
 from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
-from .conv_norm_act import ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, mlp_pre_logits
 from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
 from .layer_scale import LayerScale
 from .mlp import Mlp
 from .norms import LayerNorm2d
+from .padding import PadSame, same_padding
 from .patch_embed import PatchEmbed
-from .residual import BasicBlock, Bottleneck
 from .residual import BasicBlock, Bottleneck, ScaledResidual
 from .squeeze_excite import SqueezeExcite
 
@@ -30,6 +29,7 @@ __all__ = [
     "LayerNorm2d",
     "LayerScale",
     "Mlp",
+    "PadSame",
     "PatchEmbed",
     "ScaledResidual",
     "SqueezeExcite",
@@ -37,4 +37,5 @@ __all__ = [
     "make_divisible",
     "mlp_pre_logits",
     "relative_position_index",
+    "same_padding",
 ]
