@@ -73,7 +73,6 @@ def check_against_table(p, row):
 @pytest.mark.parametrize("name", list(ROWS))
 def test_zoo_models_match_the_table(name):
     row = ROWS[name]
-    if name not in REGISTERED: pytest.skip("not registered yet")  # noqa: E701  (the lead removes this once all land)
     size = int(row["input"])
     p = zoo.profile(name, (3, size, size))
     assert p.params == int(row["params"]) and not p.unused_params
@@ -122,7 +121,6 @@ def test_mobilenet_resolution_multiplier_scales_macs_by_rho_squared():
 
 def test_mobilenet_width_multiplier():
     """Table 6: α = 0.75, 0.5, 0.25 → 325, 149, 41 M MACs and 2.6, 1.3, 0.5 M params (roughly α²)."""
-    if "mobilenet_v1" not in REGISTERED: pytest.skip("not registered yet")  # noqa: E701
     for alpha, macs, params in [(0.75, 325, 2.6), (0.5, 149, 1.3), (0.25, 41, 0.5)]:
         p = zoo.profile("mobilenet_v1", width_mult=alpha)
         assert abs(p.macs / 1e6 - macs) / macs < 0.02 and abs(p.params / 1e6 - params) < 0.06
