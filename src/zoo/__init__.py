@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 # name → module providing it; imported on first attribute access (PEP 562)
 _LAZY = {
     "convert_state_dict": "zoo.weights.convert",
+    "fuse": "zoo.fused",
+    "fused": "zoo.fused",  # the subpackage itself
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]
@@ -23,7 +25,8 @@ def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module = importlib.import_module(_LAZY[name])
+        value = module if module.__name__ == f"zoo.{name}" else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")

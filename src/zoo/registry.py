@@ -196,6 +196,7 @@ def create_model(
     *,
     features_only: bool = False,
     out_indices: Any = None,
+    fused: bool = False,
     **kwargs: Any,
 ):
     """Build a model by name.
@@ -206,6 +207,8 @@ def create_model(
             or a local ``.safetensors``/``.pth`` file or ``zoo.save_pretrained`` directory.
         features_only: return a backbone whose forward gives the list of NCHW stage maps.
         out_indices: the stages ``features_only`` returns (default: all).
+        fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
+            elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
     canonical, alias_kwargs = resolve_name(name)
@@ -216,7 +219,7 @@ def create_model(
         if unknown:
             raise TypeError(
                 f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-                f"accepted: {', '.join(accepted)}, plus pretrained, features_only, out_indices"
+                f"accepted: {', '.join(accepted)}, plus pretrained, features_only, out_indices, fused"
             )
     config = {**entry.config, **alias_kwargs, **kwargs}
     if pretrained is not False and pretrained is not None:
@@ -225,6 +228,10 @@ def create_model(
             "pretrained-weights work (Hugging Face Hub and torchvision sources). Use pretrained=False."
         )
     model = entry.factory(**config)
+    if fused:
+        from zoo.fused import use_fused
+
+        use_fused(model)
     if features_only:
         from zoo.models.base import FeatureExtractor
 

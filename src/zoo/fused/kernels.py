@@ -69,7 +69,7 @@ def _act_grad(z, ACT: tl.constexpr):
     elif ACT == 2:
         d = tl.where((z > 0.0) & (z < 6.0), one, zero)
     elif ACT == 3:
-        d = tl.where(z < -3.0, zero, tl.where(z <= 3.0, z / 3.0 + 0.5, one))
+        d = tl.where(z <= -3.0, zero, tl.where(z < 3.0, z / 3.0 + 0.5, one))
     elif ACT == 4:
         d = tl.where((z > -3.0) & (z < 3.0), one / 6.0, zero)
     elif ACT == 5:

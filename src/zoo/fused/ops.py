@@ -62,6 +62,13 @@ def _per_channel(t: Tensor | None, C: int, what: str) -> None:
         raise ValueError(f"{what} must hold one value per channel ({C}), got shape {tuple(t.shape)}")
 
 
+def _like(y: Tensor, x: Tensor) -> Tensor:
+    """``y`` in ``x``'s memory format (what ``torch.empty_like(x)``, the fake, would give)."""
+    fmt = torch.channels_last if x.ndim == 4 and not x.is_contiguous() and x.is_contiguous(
+        memory_format=torch.channels_last) else torch.contiguous_format
+    return y.contiguous(memory_format=fmt)
+
+
 def _out_dtype(x: Tensor, residual: Tensor | None) -> torch.dtype:
     return x.dtype if residual is None else torch.promote_types(x.dtype, residual.dtype)
 
@@ -131,19 +138,28 @@ def _(x, scale, shift, residual, act, residual_in_act, channel_dim):
     return torch.empty_like(x, dtype=_out_dtype(x, residual))
 
 
+_ACT_GRADS = {  # PyTorch's own derivative kernels: d act(z)/dz · g
+    "identity": lambda g, z: g,
+    "relu": lambda g, z: torch.ops.aten.threshold_backward(g, z, 0),
+    "relu6": lambda g, z: torch.ops.aten.hardtanh_backward(g, z, 0.0, 6.0),
+    "hardswish": torch.ops.aten.hardswish_backward,
+    "hardsigmoid": torch.ops.aten.hardsigmoid_backward,
+    "silu": torch.ops.aten.silu_backward,
+    "gelu": lambda g, z: torch.ops.aten.gelu_backward(g, z, approximate="none"),
+}
+
+
 def _affine_act_backward_ref(grad, x, scale, shift, residual, act, channel_dim):
-    with torch.enable_grad():
-        z = x.detach().float()
-        if scale is not None:
-            z = z * _bcast(scale.float(), z, channel_dim)
-        if shift is not None:
-            z = z + _bcast(shift.float(), z, channel_dim)
-        if residual is not None:
-            z = z + residual.float()
-        z.requires_grad_(True)
-        dz, = torch.autograd.grad(_ACT_FNS[act](z), z, grad.float())
+    z = x.float()
+    if scale is not None:
+        z = z * _bcast(scale.float(), z, channel_dim)
+    if shift is not None:
+        z = z + _bcast(shift.float(), z, channel_dim)
+    if residual is not None:
+        z = z + residual.float()
+    dz = _ACT_GRADS[act](grad.float(), z)
     dx = dz if scale is None else dz * _bcast(scale.float(), dz, channel_dim)
-    return dx.to(x.dtype), dz.to(x.dtype)
+    return _like(dx.to(x.dtype), x), _like(dz.to(x.dtype), x)
 
 
 @torch.library.custom_op("zoo::affine_act_backward", mutates_args=())
@@ -240,7 +256,7 @@ def _layer_norm_ref(x, weight, bias, eps, channel_dim, gamma, residual):
         y = y.movedim(-1, 1)
     if residual is not None:
         y = y + residual
-    return y.to(dtype)
+    return _like(y.to(dtype), x)
 
 
 def _ln_stats_ref(x, eps, channel_dim):
@@ -273,7 +289,7 @@ def _layer_norm_op(x: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], 
     rstd = torch.empty_like(mean)
     bm, bc = k.ln_blocks(C)
     k.layer_norm_fwd[_grid(M, bm)](
-        x, _or(weight, x), _or(bias, x), _or(gamma, x), _or(residual, x), out, mean, rstd, M, C, inner, eps,
+        x, _or(weight, x), _or(bias, x), _or(gamma, x), x if residual is None else residual, out, mean, rstd, M, C, inner, eps,
         HAS_W=weight is not None, HAS_B=bias is not None, HAS_GAMMA=gamma is not None,
         HAS_RES=residual is not None, BLOCK_M=bm, BLOCK_C=bc)
     return out, mean, rstd
@@ -291,14 +307,23 @@ def _(x, weight, bias, eps, channel_dim, gamma, residual):
 
 
 def _layer_norm_backward_ref(grad, x, weight, bias, gamma, eps, channel_dim):
-    with torch.enable_grad():
-        leaves = [t.detach().float().requires_grad_(True) if t is not None else None for t in (x, weight, bias, gamma)]
-        y = _layer_norm_ref(leaves[0], leaves[1], leaves[2], eps, channel_dim, leaves[3], None)
-        wanted = [t for t in leaves if t is not None]
-        grads = iter(torch.autograd.grad(y, wanted, grad.float()))
-    dx, dw, db, dg = (next(grads) if t is not None else None for t in leaves)
-    cast = lambda g, ref: torch.zeros(0, device=x.device) if g is None else g.to(ref.dtype)  # noqa: E731
-    return dx.to(x.dtype), cast(dw, weight), cast(db, bias), cast(dg, gamma)
+    z, g = x.float(), grad.float()
+    if channel_dim == 1:
+        z, g = z.movedim(1, -1), g.movedim(1, -1)
+    w, b = (None if t is None else t.float() for t in (weight, bias))
+    var, mean = torch.var_mean(z, -1, keepdim=True, correction=0)
+    rstd = torch.rsqrt(var + eps)
+    dgamma = None
+    if gamma is not None:
+        h = F.layer_norm(z, z.shape[-1:], w, b, eps)
+        dgamma = (g * h).flatten(0, -2).sum(0)
+        g = g * gamma.float()
+    dx, dw, db = torch.ops.aten.native_layer_norm_backward(
+        g, z, z.shape[-1:], mean, rstd, w, b, [True, w is not None, b is not None])
+    if channel_dim == 1:
+        dx = dx.movedim(-1, 1)
+    cast = lambda d, ref: x.new_empty(0, dtype=torch.float32) if ref is None else d.to(ref.dtype)  # noqa: E731
+    return _like(dx.to(x.dtype), x), cast(dw, weight), cast(db, bias), cast(dgamma, gamma)
 
 
 @torch.library.custom_op("zoo::layer_norm_backward", mutates_args=())

@@ -1,0 +1,28 @@
+"""The fused kernels are tested on the CPU through Triton's interpreter.
+
+``TRITON_INTERPRET`` is read when a kernel is decorated, i.e. when ``zoo.fused.kernels`` is first
+imported — on the first kernel call, never by ``import zoo`` or ``import zoo.fused``. Setting it here,
+at collection, comes before any test runs; the check below makes sure no kernel was compiled for a
+GPU earlier in the process.
+"""
+
+import os
+import sys
+
+os.environ["TRITON_INTERPRET"] = "1"
+
+if "zoo.fused.kernels" in sys.modules:  # pragma: no cover - a guard, not a test
+    from triton.runtime.interpreter import InterpretedFunction
+
+    if not isinstance(sys.modules["zoo.fused.kernels"].affine_act_fwd, InterpretedFunction):
+        raise RuntimeError("zoo.fused.kernels was imported before TRITON_INTERPRET=1 was set; "
+                           "run tests/fused on its own")
+
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    torch.manual_seed(0)
