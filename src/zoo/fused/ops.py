@@ -69,6 +69,14 @@ def _like(y: Tensor, x: Tensor) -> Tensor:
     return y.contiguous(memory_format=fmt)
 
 
+def _fresh(out: Tensor, *inputs: Tensor | None) -> Tensor:
+    """``out``, copied if it shares memory with an input: a custom op may not return an alias of its inputs."""
+    ptr = out.untyped_storage().data_ptr()
+    if any(t is not None and t.untyped_storage().data_ptr() == ptr for t in inputs):
+        return out.clone()
+    return out
+
+
 def _out_dtype(x: Tensor, residual: Tensor | None) -> torch.dtype:
     return x.dtype if residual is None else torch.promote_types(x.dtype, residual.dtype)
 
@@ -116,7 +124,7 @@ def _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim
 def _affine_act_op(x: Tensor, scale: Optional[Tensor], shift: Optional[Tensor], residual: Optional[Tensor],
                    act: str, residual_in_act: bool, channel_dim: int) -> Tensor:
     if not use_kernel(x, scale, shift, residual):
-        return _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim)
+        return _fresh(_affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim), x, residual)
     k = _kernels()
     out = torch.empty_like(x, dtype=_out_dtype(x, residual))
     x, residual = _dense(x, residual, channel_dim=channel_dim)
@@ -167,7 +175,9 @@ def _affine_act_backward_op(grad: Tensor, x: Tensor, scale: Optional[Tensor], sh
                             residual: Optional[Tensor], act: str, channel_dim: int) -> tuple[Tensor, Tensor]:
     """(dx, dz): gradients of the input and of the pre-activation; ``residual`` only when inside the act."""
     if not use_kernel(grad, x, scale, shift, residual):
-        return _affine_act_backward_ref(grad, x, scale, shift, residual, act, channel_dim)
+        dx, dz = _affine_act_backward_ref(grad, x, scale, shift, residual, act, channel_dim)
+        dz = _fresh(dz, grad, x)
+        return _fresh(dx, grad, x, dz), dz
     k = _kernels()
     x, grad, residual = _dense(x, grad, residual, channel_dim=channel_dim)
     dx, dz = torch.empty_like(x), torch.empty_like(x)
