@@ -23,8 +23,10 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from equivalence import randomize_norms  # noqa: E402
 
 # the families of issue 10; those not registered yet are skipped until they land
-MODELS = ["alexnet", "vgg11_bn", "resnet18", "resnet50", "resnext50_32x4d", "mobilenet_v2", "mobilenet_v3_large",
-          "efficientnet_b0", "regnet_y_400mf", "convnext_tiny", "swin_t"]
+_slow = pytest.mark.slow
+MODELS = ["alexnet", pytest.param("vgg11_bn", marks=_slow), "resnet18", "resnet50",
+          pytest.param("resnext50_32x4d", marks=_slow), "mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0",
+          "regnet_y_400mf", "convnext_tiny", pytest.param("swin_t", marks=_slow)]
 
 
 def _input(model_name: str, batch: int = 2) -> torch.Tensor:

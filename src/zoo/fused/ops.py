@@ -57,6 +57,12 @@ def _channel_view(x: Tensor, channel_dim: int) -> tuple[int, int]:
     return C, x[0, 0].numel()
 
 
+def _check_channel_dim(x: Tensor, channel_dim: int) -> None:
+    if channel_dim not in (1, -1) or x.ndim < 2:
+        raise ValueError(f"channel_dim must be 1 (NCHW maps) or -1 (token rows) of a tensor with 2 or more dims, got "
+                         f"{channel_dim} for shape {tuple(x.shape)}")
+
+
 def _per_channel(t: Tensor | None, C: int, what: str) -> None:
     if t is not None and t.numel() != C:
         raise ValueError(f"{what} must hold one value per channel ({C}), got shape {tuple(t.shape)}")
@@ -238,7 +244,8 @@ def affine_act(x: Tensor, scale: Tensor | None = None, shift: Tensor | None = No
     """
     if act not in ACTIVATIONS:
         raise ValueError(f"act must be one of {', '.join(ACTIVATIONS)}; got {act!r}")
-    C = x.shape[channel_dim] if x.ndim else 0
+    _check_channel_dim(x, channel_dim)
+    C = x.shape[channel_dim]
     _per_channel(scale, C, "scale")
     _per_channel(shift, C, "shift")
     if residual is not None and residual.shape != x.shape:
@@ -395,6 +402,7 @@ def layer_norm(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float
     (ViT, Swin) and channels-last maps stored as (N, H, W, C); ``gamma`` is a layer-scale, ``residual``
     the shortcut the result is added to.
     """
+    _check_channel_dim(x, channel_dim)
     C = x.shape[channel_dim]
     for t, what in ((weight, "weight"), (bias, "bias"), (gamma, "gamma")):
         _per_channel(t, C, what)
