@@ -108,22 +108,25 @@ _ACT_FNS = {
 
 
 def _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim, inplace=False):
+    """PyTorch's own ops, as few passes as they allow: scale and shift in one ``addcmul`` (in fp32: the
+    parameters are), the residual and activation in place on the fresh result."""
     dtype = _out_dtype(x, residual)
-    z = x.float() if x.dtype in _HALF and (scale is not None or shift is not None or residual is not None) else x
-    if scale is not None:
-        z = z * _bcast(scale.to(z.dtype), z, channel_dim)
-        inplace = True  # z is fresh
-    if shift is not None:
-        z = z.add_(_bcast(shift.to(z.dtype), z, channel_dim)) if inplace else z + _bcast(shift.to(z.dtype), z, channel_dim)
-        inplace = True
+    z = x
+    if scale is not None and shift is not None:
+        z = torch.addcmul(_bcast(shift.float(), x, channel_dim), x, _bcast(scale.float(), x, channel_dim))
+    elif scale is not None:
+        z = x * _bcast(scale.float(), x, channel_dim)
+    elif shift is not None:
+        z = x + _bcast(shift.float(), x, channel_dim)
+    inplace = inplace or z is not x
     if residual is not None and residual_in_act:
-        z = z.add_(residual) if inplace else z + residual
+        z = z.add_(residual) if inplace and z.dtype == torch.promote_types(z.dtype, residual.dtype) else z + residual
         inplace = True
     if act != "identity":
         z = getattr(F, act)(z, inplace=True) if inplace and act != "gelu" else _ACT_FNS[act](z)
     if residual is not None and not residual_in_act:
         z = z + residual
-    return z.to(dtype)
+    return _like(z.to(dtype), x)
 
 
 @torch.library.custom_op("zoo::affine_act", mutates_args=())
@@ -267,12 +270,13 @@ def _layer_norm_ref(x, weight, bias, eps, channel_dim, gamma, residual):
     with torch.autocast(x.device.type, enabled=False):
         y = F.layer_norm(z, z.shape[-1:], None if weight is None else weight.float(),
                          None if bias is None else bias.float(), eps)
+    fresh = not torch.is_grad_enabled()  # in place only where autograd needs no intermediate
     if gamma is not None:
-        y = y * gamma.float()
+        y = y.mul_(gamma.float()) if fresh else y * gamma.float()
     if channel_dim == 1:
         y = y.movedim(-1, 1)
     if residual is not None:
-        y = y + residual
+        y = y.add_(residual) if fresh and y.dtype == torch.promote_types(y.dtype, residual.dtype) else y + residual
     return _like(y.to(dtype), x)
 
 
