@@ -1,7 +1,7 @@
 """Compile every zoo.fused kernel for an NVIDIA GPU (PTX and cubin) on a machine without one.
 
 The interpreter accepts what a GPU compiler rejects (tl.dot shapes, types, layouts); this catches it.
-Run as a script, in a process where TRITON_INTERPRET is unset:  python compile_for_gpu.py [arch ...]
+Run as a script, in a process where TRITON_INTERPRET is unset:  python compile_for_gpu.py [--all] [arch ...]
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ def ptr(dtype):
     return "*" + dtype
 
 
-def variants():
-    """(kernel, pointer/scalar signature, constexprs) covering every activation, flag and dtype."""
-    for dt in ("fp32", "fp16", "bf16"):
+def variants(full: bool = False):
+    """(kernel, pointer/scalar signature, constexprs): every activation, flag set and attention dtype;
+    ``full``: every kernel in every dtype."""
+    for dt in ("fp32", "fp16", "bf16") if full else ("bf16",):
         for act in k.ACTS.values():
             yield k.affine_act_fwd, dict(x_ptr=ptr(dt), s_ptr="*fp32", b_ptr="*fp32", r_ptr=ptr(dt), y_ptr=ptr(dt),
                                          numel="i32", C="i32", INNER="i32"), \
@@ -49,7 +50,8 @@ def variants():
         for cl in (True, False):
             yield k.se_gate_fwd, dict(x_ptr=ptr(dt), s_ptr=ptr(dt), y_ptr=ptr(dt), numel="i32", C="i32", HW="i32"), \
                 dict(CHANNELS_LAST=cl, GATE=int(cl), BLOCK=k.ELEMENTWISE_BLOCK)
-        for tokens, head_dim in ((49, 32), (144, 32), (4, 8)):
+    for dt in ("fp32", "fp16", "bf16"):
+        for tokens, head_dim in ((49, 32), (144, 32), (4, 8)) if full or dt == "fp16" else ((49, 32),):
             bn, bd = k.attention_blocks(tokens, head_dim)
             strides = {f"s{t}_{d}": "i32" for t in "qkv" for d in "bhn"}
             fp32 = dt == "fp32"
@@ -59,12 +61,12 @@ def variants():
                 dict(HAS_MASK=True, DOT_FP32=fp32, IEEE=fp32, BLOCK_N=bn, BLOCK_D=bd)
 
 
-def main(archs):
+def main(archs, full=False):
     t = time.perf_counter()
     n = 0
     for arch in archs:
         target = GPUTarget("cuda", arch, 32)
-        for fn, sig, consts in variants():
+        for fn, sig, consts in variants(full):
             signature = {**sig, **{c: "constexpr" for c in consts}}
             try:
                 out = triton.compile(ASTSource(fn=fn, signature=signature, constexprs=consts), target=target)
@@ -76,4 +78,5 @@ def main(archs):
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [90])
+    args = sys.argv[1:]
+    main([int(a) for a in args if a != "--all"] or [90], full="--all" in args)
