@@ -101,9 +101,8 @@ def op_cases(device, dtype):
     table = torch.randn(169, 3, device=device)
     index = torch.randint(0, 169, (49, 49), device=device)
     mask = torch.where(torch.rand(64, 49, 49, device=device) > 0.5, 0.0, -100.0)
-    bias = table[index.reshape(-1)].reshape(49, 49, 3).permute(2, 0, 1)
-
-    def eager_attn():
+    def eager_attn():  # as Swin computes it: the bias gathered from its table at every call
+        bias = table[index.reshape(-1)].reshape(49, 49, 3).permute(2, 0, 1)
         a = (q * 32 ** -0.5) @ k.transpose(-2, -1) + bias.unsqueeze(0)
         a = (a.view(n, 64, 3, 49, 49) + mask.unsqueeze(1).unsqueeze(0)).view(-1, 3, 49, 49)
         return a.softmax(-1) @ vv

@@ -4,8 +4,9 @@ Triton kernel (CUDA tensor, Triton installed, not disabled) or the exact PyTorch
 Public functions (``affine_act``, ``layer_norm``, ``se_gate``, ``window_attention``) check their
 arguments, then call the custom op when a kernel can run and the fallback directly otherwise (on the
 CPU that spares the custom-op call and lets ``torch.compile`` fuse the fallback with its neighbours).
-Both paths compute in fp32 and return the input's dtype (promoted with the residual's), so fp16/bf16
-tensors and the mixed dtypes that autocast produces are handled alike.
+Both return the input's dtype (promoted with the residual's): the kernels compute in fp32, the
+fallbacks with PyTorch's own ops (per-channel parameters, normalisation and attention in fp32), so
+fp16/bf16 tensors and the mixed dtypes that autocast produces are handled alike.
 """
 
 from __future__ import annotations
