@@ -9,6 +9,7 @@ GPU earlier in the process.
 import os
 import sys
 
+_BEFORE = os.environ.get("TRITON_INTERPRET")
 os.environ["TRITON_INTERPRET"] = "1"
 
 if "zoo.fused.kernels" in sys.modules:  # pragma: no cover - a guard, not a test
@@ -24,12 +25,18 @@ import torch  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _seeded_and_fallback_by_default():
-    """Each test starts seeded, with the kernels off: a test turns them on where it means to (the
-    interpreter is far too slow for whole networks)."""
+def _interpreted_seeded_fallback_by_default():
+    """Each test starts interpreted, seeded, with the kernels off: a test turns them on where it means
+    to (the interpreter is far too slow for whole networks). Afterwards the environment is as it was,
+    so that tests outside tests/fused never run kernels through the interpreter."""
     import zoo.fused as zf
 
+    os.environ["TRITON_INTERPRET"] = "1"
     torch.manual_seed(0)
     zf.enable(False)
     yield
     zf.enable(True)
+    if _BEFORE is None:
+        os.environ.pop("TRITON_INTERPRET", None)
+    else:
+        os.environ["TRITON_INTERPRET"] = _BEFORE
