@@ -311,7 +311,8 @@ def _layer_norm_op(x: Tensor, weight: Optional[Tensor], bias: Optional[Tensor], 
     rstd = torch.empty_like(mean)
     bm, bc = k.ln_blocks(C)
     k.layer_norm_fwd[_grid(M, bm)](
-        x, _or(weight, x), _or(bias, x), _or(gamma, x), x if residual is None else residual, out, mean, rstd, M, C, inner, eps,
+        x, _or(weight, x), _or(bias, x), _or(gamma, x), x if residual is None else residual, out, mean, rstd,
+        M, C, inner, eps,
         HAS_W=weight is not None, HAS_B=bias is not None, HAS_GAMMA=gamma is not None,
         HAS_RES=residual is not None, BLOCK_M=bm, BLOCK_C=bc)
     return out, mean, rstd
