@@ -26,6 +26,8 @@ _LAZY = {
     "Profile": "zoo.profile",
     "benchmark": "zoo.timing",
     "Benchmark": "zoo.timing",
+    "fuse": "zoo.fused",
+    "fused": None,  # the subpackage itself
 }
 
 __all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]

@@ -192,6 +192,7 @@ def create_model(
     out_indices: Any = None,
     frozen_stages: int = -1,
     norm_eval: bool = False,
+    fused: bool = False,
     **kwargs: Any,
 ):
     """Build a model by name.
@@ -207,6 +208,8 @@ def create_model(
         out_indices: the stages ``features_only`` returns (default: all).
         frozen_stages, norm_eval: with ``features_only``, freeze stages 0..k / keep BatchNorm in eval
             mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``).
+        fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
+            elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
     from zoo.weights import load as weights
@@ -236,7 +239,8 @@ def create_model(
         if unknown:
             raise TypeError(
                 f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-                f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, norm_eval"
+                f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, "
+                "norm_eval, fused"
             )
         needed = sorted(set(spec.kwargs) - set(accepted)) if spec is not None else []
         if needed:
@@ -247,6 +251,10 @@ def create_model(
         features_only = features_only or spec.features_only
         out_indices = spec.out_indices if out_indices is None else out_indices
     model = entry.factory(**{**entry.config, **user_kwargs})
+    if fused:
+        from zoo.fused import use_fused
+
+        use_fused(model)
     if features_only:
         from zoo.models.base import FeatureExtractor
 

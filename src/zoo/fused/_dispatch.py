@@ -1,0 +1,40 @@
+"""Kernel or fallback: decided at every call, from the tensors' device and the switches."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import torch
+
+__all__ = ["enable", "enabled", "triton_available", "interpreting", "use_kernel"]
+
+_ENABLED = os.environ.get("ZOO_FUSED", "1") != "0"
+_TRITON = importlib.util.find_spec("triton") is not None  # found, not imported: `import zoo.fused` stays light
+
+
+def enable(flag: bool = True) -> None:
+    """Turn the Triton kernels on or off for the whole process (``ZOO_FUSED=0`` starts with them off)."""
+    global _ENABLED
+    _ENABLED = bool(flag)
+
+
+def enabled() -> bool:
+    return _ENABLED
+
+
+def triton_available() -> bool:
+    return _TRITON
+
+
+def interpreting() -> bool:
+    """Triton's interpreter (``TRITON_INTERPRET=1``) runs the kernels on CPU tensors: that is how they are tested."""
+    return os.environ.get("TRITON_INTERPRET", "0") == "1"
+
+
+def use_kernel(*tensors: torch.Tensor | None) -> bool:
+    """True when every given tensor can go through a Triton kernel now."""
+    if not (_ENABLED and _TRITON):
+        return False
+    ok = ("cuda", "cpu") if interpreting() else ("cuda",)
+    return all(t is None or t.device.type in ok for t in tensors)

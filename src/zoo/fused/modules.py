@@ -1,0 +1,180 @@
+"""The zoo's blocks, forwarding through the fused ops.
+
+``use_fused(model)`` gives each block a fused twin in place: a subclass of the block's own class (same
+parameters, buffers and state dict; ``isinstance`` still holds) whose forward calls ``zoo.fused`` ops.
+Every fused forward falls back to the block's own forward for what it does not cover (an activation
+or norm it does not know, drop-path in training), so a fused model computes the same function in
+training and in eval. Families register fused forwards of their own blocks with ``register_fused``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+
+from zoo.blocks import BasicBlock, Bottleneck, ConvNormAct, SqueezeExcite
+
+from ._dispatch import use_kernel
+from .ops import affine_act, layer_norm, se_gate
+
+__all__ = ["use_fused", "register_fused", "act_name", "conv_norm_act"]
+
+_ACT_NAMES = {nn.Identity: "identity", nn.ReLU: "relu", nn.ReLU6: "relu6", nn.Hardswish: "hardswish",
+              nn.Hardsigmoid: "hardsigmoid", nn.SiLU: "silu"}
+_UNSUPPORTED = object()
+
+
+def act_name(module: nn.Module) -> str | None:
+    """The fused ops' name for an activation module, or None when they do not implement it."""
+    if type(module) is nn.GELU:
+        return "gelu" if module.approximate == "none" else None
+    return _ACT_NAMES.get(type(module))
+
+
+def _norm_affine(norm: nn.Module, x: torch.Tensor):
+    """(scale, shift) with ``norm(x) == x·scale[c] + shift[c]``; batch statistics (and the running-stat update)
+    in training, as BatchNorm computes them. (None, None) for no norm; _UNSUPPORTED for other norms."""
+    if type(norm) is nn.Identity:
+        return None, None
+    if type(norm) is not nn.BatchNorm2d:
+        return _UNSUPPORTED
+    if norm.training or norm.running_mean is None:
+        var, mean = torch.var_mean(x.float() if x.dtype != torch.float64 else x, dim=(0, 2, 3), correction=0)
+        if norm.training and norm.track_running_stats:
+            with torch.no_grad():
+                norm.num_batches_tracked.add_(1)
+                factor = norm.momentum if norm.momentum is not None else 1.0 / norm.num_batches_tracked.item()
+                n = x.numel() / x.shape[1]
+                norm.running_mean.lerp_(mean.to(norm.running_mean.dtype), factor)
+                norm.running_var.lerp_((var * (n / max(n - 1, 1))).to(norm.running_var.dtype), factor)
+    else:
+        mean, var = norm.running_mean, norm.running_var
+    scale = torch.rsqrt(var + norm.eps)
+    if norm.weight is not None:
+        scale = scale * norm.weight
+    shift = -mean * scale
+    if norm.bias is not None:
+        shift = shift + norm.bias
+    return scale, shift
+
+
+def conv_norm_act(unit: ConvNormAct, x: torch.Tensor, residual: torch.Tensor | None = None,
+                  act: nn.Module | None = None) -> torch.Tensor | None:
+    """``act(norm(conv(x)) + residual)`` as conv → one fused epilogue; None when the unit is not fusable."""
+    act = unit.act if act is None else act
+    name = act_name(act)
+    if name is None or (residual is not None and type(unit.act) is not nn.Identity):
+        return None
+    conv = unit.conv
+    if type(unit.norm) is nn.Identity and conv.bias is not None and use_kernel(x):
+        # on the GPU the bias is one more pass over the output unless it joins the epilogue
+        return affine_act(conv._conv_forward(x, conv.weight, None), None, conv.bias, act=name, residual=residual,
+                          residual_in_act=True, inplace=True)
+    y = conv(x)
+    affine = _norm_affine(unit.norm, y)
+    if affine is _UNSUPPORTED:
+        return None
+    return affine_act(y, *affine, act=name, residual=residual, residual_in_act=True, inplace=True)
+
+
+# ---------------------------------------------------------------------------------------------- fused forwards
+
+
+def _conv_norm_act_forward(self: ConvNormAct, x):
+    out = conv_norm_act(self, x)
+    return out if out is not None else ConvNormAct.forward(self, x)
+
+
+def _drop_path_active(block: nn.Module) -> bool:
+    dp = getattr(block, "drop_path", None)
+    return dp is not None and block.training and getattr(dp, "p", 0.0) > 0
+
+
+def _residual_forward(last: str, branch: Callable[[nn.Module, torch.Tensor], torch.Tensor], base: type):
+    """A residual block's forward whose last conv unit, shortcut add and activation are one epilogue."""
+    def forward(self, x):
+        if _drop_path_active(self):
+            return base.forward(self, x)
+        shortcut = x if self.shortcut is None else self.shortcut(x)
+        out = conv_norm_act(getattr(self, last), branch(self, x), residual=shortcut, act=self.act)
+        return out if out is not None else base.forward(self, x)
+    return forward
+
+
+def _squeeze_excite_forward(self: SqueezeExcite, x):
+    gate = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}.get(type(self.gate))
+    if gate is None or x.ndim != 4 or (torch.is_grad_enabled() and (x.requires_grad or self.fc2.weight.requires_grad)):
+        return SqueezeExcite.forward(self, x)  # the gate op is for inference
+    logits = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))
+    return se_gate(x, logits.reshape(x.shape[0], x.shape[1]), gate)
+
+
+def _layer_norm_forward(self: nn.LayerNorm, x):
+    if len(self.normalized_shape) != 1:
+        return nn.LayerNorm.forward(self, x)
+    return layer_norm(x, self.weight, self.bias, self.eps, channel_dim=-1)
+
+
+def _layer_norm_2d_forward(self: nn.LayerNorm, x):
+    """LayerNorm over the channels of an NCHW map (timm's and ConvNeXt's ``LayerNorm2d``)."""
+    return layer_norm(x, self.weight, self.bias, self.eps, channel_dim=1)
+
+
+_FORWARDS: dict[type, Callable] = {
+    ConvNormAct: _conv_norm_act_forward,
+    BasicBlock: _residual_forward("conv2", lambda b, x: b.conv1(x), BasicBlock),
+    Bottleneck: _residual_forward("conv3", lambda b, x: b.se(b.conv2(b.conv1(x))), Bottleneck),
+    SqueezeExcite: _squeeze_excite_forward,
+    nn.LayerNorm: _layer_norm_forward,
+}
+_TWINS: dict[type, type] = {}
+
+
+def register_fused(cls: type, forward: Callable) -> None:
+    """Use ``forward(self, x)`` for ``cls`` modules in fused models (it should fall back to ``cls.forward``
+    for what the fused ops do not cover)."""
+    _FORWARDS[cls] = forward
+    _TWINS.pop(cls, None)
+
+
+def _fused_forward(cls: type) -> Callable | None:
+    if cls in _FORWARDS:
+        return _FORWARDS[cls]
+    if issubclass(cls, nn.LayerNorm) and cls.__name__ == "LayerNorm2d":
+        return _layer_norm_2d_forward
+    return None
+
+
+def _twin(cls: type) -> type | None:
+    if getattr(cls, "_zoo_fused", False):
+        return cls
+    if cls not in _TWINS:
+        forward = _fused_forward(cls)
+        name = f"Fused{cls.__name__}"
+        while name in globals():  # same-named blocks of two families
+            name += "_"
+        _TWINS[cls] = forward and type(name, (cls,), {
+            "forward": forward, "_zoo_fused": True, "__module__": __name__,
+            "__doc__": f"{cls.__name__} forwarding through zoo.fused ops (same parameters and state dict)."})
+        if forward:
+            globals()[name] = _TWINS[cls]  # so that pickle finds it
+    return _TWINS[cls]
+
+
+def use_fused(model: nn.Module) -> nn.Module:
+    """Make every block of ``model`` that has a fused twin use it (in place); returns ``model``."""
+    for module in model.modules():
+        twin = _twin(type(module))
+        if twin is not None:
+            module.__class__ = twin
+    return model
+
+
+def unfuse(model: nn.Module) -> nn.Module:
+    """Give every fused block its own class back (in place); returns ``model``."""
+    for module in model.modules():
+        if getattr(type(module), "_zoo_fused", False):
+            module.__class__ = type(module).__mro__[1]
+    return model
