@@ -96,3 +96,22 @@ def test_bad_arguments_are_clear_errors():
         zoo.create_model("mobilenet_v3_large", rounding="tf")
     with pytest.raises(ValueError, match="no residual branches"):
         zoo.create_model("mobilenet_v1", drop_path_rate=0.1)
+
+
+@pytest.mark.parametrize("lib, name", [
+    ("timm", "mobilenetv3_large_100"), ("timm", "mobilenetv1_100"), ("timm", "efficientnet_b0"),
+    ("timm", "mnasnet_100"), ("timm", "tf_efficientnetv2_s"), ("torchvision", "mobilenet_v3_small"),
+    ("torchvision", "efficientnet_v2_s"), ("torchvision", "mnasnet1_0"),
+])
+def test_checkpoints_with_sorted_keys_convert(lib, name):
+    """safetensors files list their tensors sorted by name: conversion must not rely on file order."""
+    import timm
+    import torchvision
+
+    from zoo.models.mobilenet import _registration_order
+
+    with torch.device("meta"):
+        ref = timm.create_model(name) if lib == "timm" else torchvision.models.get_model(name)
+    keys = list(ref.state_dict())
+    assert keys != sorted(keys)
+    assert list(_registration_order(dict.fromkeys(sorted(keys)))) == keys

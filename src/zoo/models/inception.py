@@ -108,6 +108,12 @@ class _Inception(Backbone):
             kw = {"device": ref.device, "dtype": ref.dtype}
             head.fc = nn.Linear(width, num_classes, **kw) if num_classes else nn.Identity()
 
+    def adapt_state_dict(self, state_dict: dict) -> dict:
+        """Weights trained with auxiliary classifiers fit a model built without them (the default)."""
+        if self.aux_heads is None:
+            state_dict = {k: v for k, v in state_dict.items() if not k.startswith("aux_heads.")}
+        return state_dict
+
     def prune_intermediate_layers(self, indices=None) -> list[int]:
         self.aux_heads = None  # the auxiliary classifiers go with the head
         return super().prune_intermediate_layers(indices)

@@ -250,13 +250,57 @@ register("mobilenet_v3_small", MobileNetV3, arch="small")
 
 # ------------------------------------------------------------------------------------ foreign checkpoints
 
+# The order in which each reference registers its layers, for checkpoints that arrive with their keys
+# sorted by name (safetensors files do): timm's top level, each kind of timm block (told apart by the
+# layers it has), and every module's tensors.
+_TIMM_TOP = ("conv_stem", "bn1", "blocks", "conv_head", "bn2", "classifier")
+_TIMM_BLOCKS = (  # (layers that identify the block, its layers in order)
+    ({"conv_pw", "conv_dw", "conv_pwl"}, ("conv_pw", "bn1", "conv_dw", "bn2", "se", "conv_pwl", "bn3")),
+    ({"conv_exp", "conv_pwl"}, ("conv_exp", "bn1", "se", "conv_pwl", "bn2")),
+    ({"conv_dw", "conv_pw"}, ("conv_dw", "bn1", "se", "conv_pw", "bn2")),
+    ({"conv"}, ("conv", "bn1")),
+)
+_SE = ("conv_reduce", "conv_expand", "fc1", "fc2")
+_TENSORS = ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
+
+
+def _registration_order(state_dict: dict) -> dict:
+    """``state_dict`` with its keys in the reference model's own registration order."""
+    blocks: dict[str, set[str]] = {}
+    for key in state_dict:
+        parts = key.split(".")
+        if parts[0] == "blocks" and len(parts) > 4:
+            blocks.setdefault(".".join(parts[:3]), set()).add(parts[3])
+
+    def rank(key: str) -> tuple:
+        parts = key.split(".")
+        out = []
+        if parts[0] in _TIMM_TOP:
+            out.append(_TIMM_TOP.index(parts[0]))
+        else:  # torchvision: features/layers, then the classifier
+            out.append(len(_TIMM_TOP) if parts[0] == "classifier" else -1)
+        layers = next((order for marks, order in _TIMM_BLOCKS if marks <= blocks.get(".".join(parts[:3]), set())), ())
+        for i, part in enumerate(parts[1:-1], start=1):
+            if part.isdigit():
+                out.append(int(part))
+            elif parts[0] == "blocks" and i == 3 and part in layers:
+                out.append(layers.index(part))
+            else:
+                out.append(_SE.index(part) if part in _SE else 0)
+        out.append(_TENSORS.index(parts[-1]) if parts[-1] in _TENSORS else len(_TENSORS))
+        return tuple(out)
+
+    return {k: state_dict[k] for k in sorted(state_dict, key=rank)}
+
+
 def convert_in_order(state_dict: dict, name: str) -> dict:
     """torchvision's and timm's keys → the zoo's, by position.
 
     Every reference of these families registers its layers in the order the zoo does (stem, blocks,
-    head conv, classifier; in a block: expand, depthwise, squeeze-excite, project), so the i-th tensor
-    of one state dict is the i-th of the other. Each pair is checked to be the same kind of tensor;
-    timm's 1×1-conv head layer becomes a linear one.
+    head conv, classifier; in a block: expand, depthwise, squeeze-excite, project), so once the
+    checkpoint's keys are put back into that order the i-th tensor of one state dict is the i-th of
+    the other. Each pair is checked to be the same kind of tensor; timm's 1×1-conv head layer
+    becomes a linear one.
     """
     with torch.device("meta"):
         zoo_keys = {k: v.ndim for k, v in create_model(name).state_dict().items()}
@@ -264,7 +308,7 @@ def convert_in_order(state_dict: dict, name: str) -> dict:
         raise ValueError(f"{name}: the checkpoint has {len(state_dict)} tensors, the zoo model {len(zoo_keys)}; "
                          "it is not this architecture")
     out = {}
-    for (ref_key, value), (key, ndim) in zip(state_dict.items(), zoo_keys.items()):
+    for (ref_key, value), (key, ndim) in zip(_registration_order(state_dict).items(), zoo_keys.items()):
         if ref_key.rsplit(".", 1)[-1] != key.rsplit(".", 1)[-1]:
             raise ValueError(f"{name}: checkpoint tensor {ref_key!r} does not line up with {key!r}")
         out[key] = value.flatten(1) if value.ndim == 4 and ndim == 2 else value

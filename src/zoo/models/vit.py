@@ -132,6 +132,13 @@ class VisionTransformer(Backbone):
     def no_weight_decay(self) -> set[str]:
         return {"pos_embed", "cls_token"}
 
+    def adapt_state_dict(self, state_dict: dict) -> dict:
+        """Weights made at another img_size: their position embedding is resampled to this grid."""
+        pos = state_dict.get("pos_embed")
+        if pos is not None and pos.shape != self.pos_embed.shape:
+            state_dict = {**state_dict, "pos_embed": resample_pos_embed(pos, self.grid_size)}
+        return state_dict
+
 
 def resample_pos_embed(
     pos_embed: torch.Tensor,
