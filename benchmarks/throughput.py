@@ -24,7 +24,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
 
-DEFAULT_MODELS = ["alexnet", "vgg16", "resnet50"]
+DEFAULT_MODELS = [
+    "alexnet", "vgg16", "resnet50", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
+    "mobilenet_v3_small", "efficientnet_b0", "mnasnet1_0", "regnet_y_400mf", "regnet_x_1_6gf", "vit_b_16",
+    "swin_t", "convnext_tiny",
+]
 # torchvision builds these with auxiliary classifiers by default (a tuple in training, extra work):
 # the zoo and timm build them without, so torchvision does too
 TORCHVISION_KWARGS = {"googlenet": {"aux_logits": False, "init_weights": True},
