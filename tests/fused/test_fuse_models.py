@@ -15,7 +15,7 @@ from torch import nn
 
 import zoo
 import zoo.fused as zf
-from zoo.blocks import BasicBlock, ConvNormAct, SqueezeExcite
+from zoo.blocks import BasicBlock, ConvNormAct, LayerNorm2d, SqueezeExcite
 
 from fused_helpers import kernels, rel
 
@@ -123,7 +123,7 @@ def test_create_model_fused_keyword():
     assert model.state_dict().keys() == plain.state_dict().keys()
     backbone = zoo.create_model("resnet18", fused=True, features_only=True, out_indices=(1, 3))
     assert [m.shape[1] for m in backbone(torch.randn(1, 3, 64, 64))] == [64, 256]
-    with pytest.raises(TypeError, match="plus pretrained, features_only, out_indices, fused"):
+    with pytest.raises(TypeError, match="and pretrained, features_only, out_indices, frozen_stages, norm_eval, fused"):
         zoo.create_model("resnet18", fusd=True)
     zf.unfuse(model)
     assert type(model.stages.stem) is ConvNormAct
@@ -143,16 +143,11 @@ def test_fused_model_pickles():
 class _Mixer(nn.Module):
     """A stand-in for the blocks other families bring: SE, LayerNorm over tokens and over NCHW channels."""
 
-    class LayerNorm2d(nn.LayerNorm):
-        def forward(self, x):
-            return F.layer_norm(x.permute(0, 2, 3, 1), self.normalized_shape, self.weight, self.bias,
-                                self.eps).permute(0, 3, 1, 2)
-
     def __init__(self, chs=12):
         super().__init__()
         self.conv = ConvNormAct(chs, chs, 3, groups=chs, act=nn.Hardswish)
         self.se = SqueezeExcite(chs, 8, gate=nn.Hardsigmoid)
-        self.norm2d = self.LayerNorm2d(chs, eps=1e-6)
+        self.norm2d = LayerNorm2d(chs, eps=1e-6)
         self.norm = nn.LayerNorm(chs)
 
     def forward(self, x):

@@ -14,7 +14,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from zoo.blocks import BasicBlock, Bottleneck, ConvNormAct, SqueezeExcite
+from zoo.blocks import BasicBlock, Bottleneck, ConvNormAct, LayerNorm2d, SqueezeExcite
 
 from ._dispatch import use_kernel
 from .ops import affine_act, layer_norm, se_gate
@@ -128,6 +128,7 @@ _FORWARDS: dict[type, Callable] = {
     Bottleneck: _residual_forward("conv3", lambda b, x: b.se(b.conv2(b.conv1(x))), Bottleneck),
     SqueezeExcite: _squeeze_excite_forward,
     nn.LayerNorm: _layer_norm_forward,
+    LayerNorm2d: _layer_norm_2d_forward,
 }
 _TWINS: dict[type, type] = {}
 
@@ -142,7 +143,7 @@ def register_fused(cls: type, forward: Callable) -> None:
 def _fused_forward(cls: type) -> Callable | None:
     if cls in _FORWARDS:
         return _FORWARDS[cls]
-    if issubclass(cls, nn.LayerNorm) and cls.__name__ == "LayerNorm2d":
+    if issubclass(cls, nn.LayerNorm) and cls.__name__ == "LayerNorm2d":  # timm's and other libraries'
         return _layer_norm_2d_forward
     return None
 
