@@ -27,7 +27,15 @@ PLAIN_MODELS = {"googlenet", "inception_v3", "inception_v4"}
 
 
 def _params(names):
-    return [pytest.param(n, marks=pytest.mark.slow) if n in BIG else n for n in names]
+    """One param per model; under pytest-xdist (--dist loadgroup) all of a model's checks share a worker."""
+    return [pytest.param(n, marks=[pytest.mark.xdist_group(n)] + ([pytest.mark.slow] if n in BIG else []))
+            for n in names]
+
+
+def small_config(name: str) -> dict:
+    """A ViT is checked at a 4×4 patch grid: the contract does not depend on the grid, the cost does."""
+    patch = zoo.registry._entry(name).config.get("patch_size")
+    return {"img_size": 4 * patch} if zoo.model_info(name).family == "vit" and patch else {}
 
 
 def input_size(model) -> tuple[int, int]:
@@ -42,7 +50,7 @@ def input_size(model) -> tuple[int, int]:
 @pytest.fixture(scope="module", params=_params(NAMES))
 def built(request):
     torch.manual_seed(0)
-    model = zoo.create_model(request.param).eval()
+    model = zoo.create_model(request.param, **small_config(request.param)).eval()
     return request.param, model
 
 
@@ -73,13 +81,13 @@ def test_forward_head_features_and_reset(built):
     assert logits.shape == (2, 1000)
     assert pooled.shape == (2, model.num_features)
     fc = model.head.fc
-    try:
+    try:  # forward is forward_head ∘ forward_features (checked above): the head alone shows the reset
         model.reset_classifier(7)
         with torch.no_grad():
-            assert model(x).shape == (2, 7) and model.num_classes == 7
+            assert model.forward_head(feats).shape == (2, 7) and model.num_classes == 7
         model.reset_classifier(0)
         with torch.no_grad():
-            assert model(x).shape == (2, model.num_features)
+            assert model.forward_head(feats).shape == (2, model.num_features)
     finally:
         model.head.fc, model.head.num_classes = fc, 1000
 
@@ -127,7 +135,7 @@ def test_wrong_input_is_a_clear_error(built):
 def test_seeded_construction_is_deterministic(built):
     name, model = built
     torch.manual_seed(0)
-    again = zoo.create_model(name)
+    again = zoo.create_model(name, **small_config(name))
     for (k, a), b in zip(model.state_dict().items(), again.state_dict().values()):
         assert torch.equal(a, b), f"{name}: {k} differs between two seeded constructions"
 
@@ -135,7 +143,7 @@ def test_seeded_construction_is_deterministic(built):
 def test_meta_device_construction(built):
     name, model = built
     with torch.device("meta"):
-        meta = zoo.create_model(name)
+        meta = zoo.create_model(name, **small_config(name))
     assert all(p.is_meta for p in meta.parameters())
     assert sum(p.numel() for p in meta.parameters()) == sum(p.numel() for p in model.parameters())
 
@@ -157,7 +165,7 @@ def test_features_only(built):
     name, model = built
     n = len(model.feature_info)
     torch.manual_seed(0)
-    backbone = zoo.create_model(name, features_only=True, out_indices=(1, n - 1))
+    backbone = zoo.create_model(name, features_only=True, out_indices=(1, n - 1), **small_config(name))
     assert isinstance(backbone, FeatureExtractor)
     assert backbone.channels() == [model.feature_info[1].channels, model.feature_info[-1].channels]
     x = torch.randn(1, model.in_chans, *input_size(model))
@@ -190,7 +198,7 @@ def _export_sample():
 @pytest.mark.parametrize("name", _export_sample())
 def test_torch_export(name):
     torch.manual_seed(0)
-    model = zoo.create_model(name).eval()
+    model = zoo.create_model(name, **small_config(name)).eval()
     x = torch.randn(1, model.in_chans, *input_size(model))
     program = torch.export.export(model, (x,))
     with torch.no_grad():
