@@ -615,7 +615,7 @@ class _SkipInitOnMeta(TorchFunctionMode):
 
 def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module, str, tuple[int, ...]]:
     if isinstance(model_or_name, str):
-        from zoo.registry import create_model, model_info, resolve_name
+        from zoo.registry import _entry, create_model, model_info, resolve_name
 
         name, _ = resolve_name(model_or_name)
         if input_size is None:
@@ -623,6 +623,11 @@ def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module
                 input_size = model_info(name).input_size
             except ValueError:  # registered without a catalog entry
                 input_size = None
+        accepted = _entry(name).accepted_keywords() or ()
+        if input_size is not None and "img_size" in accepted and "img_size" not in kwargs:
+            # a ViT/Swin is built for one input size: build it for the size counted
+            h, w = (input_size, input_size) if isinstance(input_size, int) else tuple(input_size)[-2:]
+            kwargs = {**kwargs, "img_size": h if h == w else (h, w)}
         with torch.device(device), _SkipInitOnMeta() if device.type == "meta" else contextlib.nullcontext():
             model = create_model(model_or_name, **kwargs)
         return model, name, input_size
