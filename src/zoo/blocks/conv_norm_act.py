@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .padding import same_padding
+
 __all__ = ["ConvNormAct", "Conv2dSame", "make_divisible"]
 
 Layer = Callable[..., nn.Module]
@@ -33,11 +35,9 @@ class Conv2dSame(nn.Conv2d):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pads = []
-        for size, k, s, d in zip(x.shape[:-3:-1], self.kernel_size[::-1], self.stride[::-1], self.dilation[::-1]):
-            total = max((-(-size // s) - 1) * s + (k - 1) * d + 1 - size, 0)
-            pads += [total // 2, total - total // 2]  # F.pad lists the last dimension first
-        return super().forward(F.pad(x, pads))
+        top, bottom = same_padding(x.shape[-2], self.kernel_size[0], self.stride[0], self.dilation[0])
+        left, right = same_padding(x.shape[-1], self.kernel_size[1], self.stride[1], self.dilation[1])
+        return super().forward(F.pad(x, (left, right, top, bottom)))
 
 
 class ConvNormAct(nn.Module):
