@@ -18,6 +18,8 @@ import fnmatch
 import functools
 import importlib
 import inspect
+import os
+import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -184,6 +186,14 @@ def model_info(name: str) -> ModelInfo:
     return replace(info, pretrained=tuple(pretrained_tags(canonical)))
 
 
+def _fused_by_default() -> bool:
+    """The global switch, read without importing ``zoo.fused`` when no one has (it defines the ops)."""
+    dispatch = sys.modules.get("zoo.fused._dispatch")
+    if dispatch is not None:
+        return dispatch.by_default()
+    return os.environ.get("ZOO_FUSED_MODELS", "0") == "1"
+
+
 def create_model(
     name: str | None = None,
     pretrained: bool | str = False,
@@ -192,7 +202,7 @@ def create_model(
     out_indices: Any = None,
     frozen_stages: int = -1,
     norm_eval: bool = False,
-    fused: bool = False,
+    fused: bool | None = None,
     **kwargs: Any,
 ):
     """Build a model by name.
@@ -210,6 +220,7 @@ def create_model(
             mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``).
         fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
             elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
+            None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
     from zoo.weights import load as weights
@@ -251,6 +262,8 @@ def create_model(
         features_only = features_only or spec.features_only
         out_indices = spec.out_indices if out_indices is None else out_indices
     model = entry.factory(**{**entry.config, **user_kwargs})
+    if fused is None:
+        fused = _fused_by_default()
     if fused:
         from zoo.fused import use_fused
 

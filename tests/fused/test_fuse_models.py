@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -201,3 +203,87 @@ def test_autocast_bf16_and_channels_last(use_kernels):
         ref = plain(x)
     assert out.dtype == ref.dtype == torch.bfloat16
     assert rel(out, ref) < 5e-2
+
+
+def _blocks():
+    """One of each block a family fuses beyond conv-norm-act: small, so the interpreted kernels stay quick."""
+    from zoo.blocks import FusedMBConv, InvertedResidual
+    from zoo.models.convnext import ConvNeXtBlock
+    from zoo.models.swin import SwinStage
+
+    def stage(v2):  # a plain and a shifted block on a 2×2 grid of 4×4 windows
+        return SwinStage(16, 2, num_heads=2, window=4, drop_paths=[0.0, 0.0], downsample=False, v2=v2)
+
+    return {
+        "inverted_residual": (InvertedResidual(8, 8, mid_chs=24, se_chs=4, act=nn.Hardswish,
+                                               se_gate=nn.Hardsigmoid), (2, 8, 9, 7)),
+        "fused_mbconv": (FusedMBConv(8, 8, mid_chs=16, se_chs=4), (2, 8, 9, 7)),
+        "convnext": (ConvNeXtBlock(8, layer_scale=0.5), (2, 8, 9, 7)),
+        "swin": (stage(False), (1, 8, 8, 16)),
+        "swin_v2": (stage(True), (1, 8, 8, 16)),
+    }
+
+
+@pytest.mark.parametrize("use_kernels", [False, True], ids=["fallback", "kernel"])
+@pytest.mark.parametrize("block", list(_blocks()))
+def test_family_blocks_fuse_in_eval_and_training(block, use_kernels):
+    """Each family's fused block — the projection norm and shortcut as one epilogue (MBConv), layer scale and
+    shortcut (ConvNeXt), window attention in one kernel and V2's post-norm with its shortcut (Swin) —
+    computes what the block computes, in eval and in a training step."""
+    plain, shape = _blocks()[block]
+    randomize_norms(plain)
+    with torch.no_grad():
+        for p in plain.parameters():
+            p.add_(torch.randn_like(p) * 0.2)
+    fused = zf.use_fused(copy.deepcopy(plain))
+    expected = {"inverted_residual": "FusedInvertedResidual", "fused_mbconv": "FusedFusedMBConv",
+                "convnext": "FusedConvNeXtBlock", "swin": "FusedAttention", "swin_v2": "FusedSwinBlock"}[block]
+    assert expected in {type(m).__name__ for m in fused.modules()}
+    x = torch.randn(shape)
+    for module in (plain, fused):
+        module.eval()
+    with torch.no_grad(), kernels(use_kernels):
+        assert rel(fused(x), plain(x)) < 1e-5
+    plain.train(), fused.train()
+    g = torch.randn(shape)
+    with kernels(use_kernels):
+        (fused(x) * g).sum().backward()
+    (plain(x) * g).sum().backward()
+    flat = lambda m: torch.cat([p.grad.flatten() for p in m.parameters() if p.grad is not None])  # noqa: E731
+    assert rel(flat(fused), flat(plain)) < 1e-4
+    for b, rb in zip(fused.buffers(), plain.buffers()):
+        assert torch.allclose(b.float(), rb.float(), rtol=1e-5, atol=1e-6)
+
+
+def test_swin_window_attention_kernel_runs_in_fused_inference(monkeypatch):
+    """In inference the fused Swin attention goes through the window-attention op (the kernel for CUDA
+    tensors, here interpreted); with autograd on it keeps SDPA."""
+    plain, shape = _blocks()["swin"]
+    fused = zf.use_fused(copy.deepcopy(plain)).eval()
+    calls = []
+    real = zf.modules.window_attention
+    monkeypatch.setattr(zf.modules, "window_attention", lambda *a: calls.append(a[-2]) or real(*a))
+    x = torch.randn(shape)
+    with kernels(True):
+        with torch.no_grad():
+            fused(x)
+        assert len(calls) == 2 and calls[0] is None and calls[1].shape == (4, 16, 16)  # plain, then shifted
+        fused(x)
+    assert len(calls) == 2
+
+
+def test_global_switch_builds_fused_models():
+    assert not zf.by_default()
+    try:
+        zf.use_by_default(True)
+        model = zoo.create_model("mobilenet_v2", num_classes=3)
+        assert "FusedInvertedResidual" in {type(m).__name__ for m in model.modules()}
+        assert not any(type(m).__name__.startswith("Fused")
+                       for m in zoo.create_model("mobilenet_v2", num_classes=3, fused=False).modules())
+    finally:
+        zf.use_by_default(False)
+    assert not any(type(m).__name__.startswith("Fused") for m in zoo.create_model("resnet18").modules())
+    code = "import zoo; print(type(zoo.create_model('resnet18').stages.stem).__name__)"
+    env = {**os.environ, "ZOO_FUSED_MODELS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "FusedConvNormAct"

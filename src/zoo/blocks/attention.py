@@ -80,30 +80,45 @@ class Attention(nn.Module):
             self.register_buffer("relative_coords_table", _log_spaced_offsets(window), persistent=False)
             self.cpb_mlp = nn.Sequential(nn.Linear(2, 512), nn.ReLU(inplace=True), nn.Linear(512, num_heads, bias=False))
 
-    def relative_bias(self) -> torch.Tensor | None:
-        """The (heads, N, N) additive bias of this layer's window, or None."""
+    def bias_table(self) -> torch.Tensor | None:
+        """The learned bias per relative offset, ((2·window − 1)², heads), or None."""
         if self.position_bias is None:
             return None
         if self.position_bias == "table":
-            table = self.relative_position_bias_table
-        else:
-            table = 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+            return self.relative_position_bias_table
+        return 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+
+    def relative_bias(self) -> torch.Tensor | None:
+        """The (heads, N, N) additive bias of this layer's window, or None."""
+        table = self.bias_table()
+        if table is None:
+            return None
         n = self.window * self.window
         return table[self.relative_position_index].view(n, n, -1).permute(2, 0, 1)
 
-    def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows
-        of each of B // nW images, window-major within each image (Swin's shifted windows)."""
+    def project_qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, float | None]:
+        """Queries, keys and values (B, heads, N, head_dim) of ``x`` (B, N, C), and the attention scale
+        (None: head_dim ** −0.5)."""
         B, N, C = x.shape
         bias = self.qkv.bias
         if self.cosine and bias is not None:  # V2 learns no key bias
             bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
         q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
-        scale = None
-        if self.cosine:
-            scale = 1.0
-            q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
-            k = F.normalize(k, dim=-1)
+        if not self.cosine:
+            return q, k, v, None
+        q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
+        return q, F.normalize(k, dim=-1), v, 1.0
+
+    def project_out(self, x: torch.Tensor) -> torch.Tensor:
+        """The heads' outputs (B, heads, N, head_dim) merged and projected back to (B, N, C)."""
+        B, _, N, _ = x.shape
+        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, -1)))
+
+    def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows
+        of each of B // nW images, window-major within each image (Swin's shifted windows)."""
+        B, N, _ = x.shape
+        q, k, v, scale = self.project_qkv(x)
         mask = self.relative_bias()
         if mask is not None:
             mask = mask.unsqueeze(0)
@@ -116,4 +131,4 @@ class Attention(nn.Module):
         x = F.scaled_dot_product_attention(
             q, k, v, attn_mask=mask, dropout_p=self.attn_drop if self.training else 0.0, scale=scale
         )
-        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, C)))
+        return self.project_out(x)

@@ -7,9 +7,10 @@ import os
 
 import torch
 
-__all__ = ["enable", "enabled", "triton_available", "interpreting", "use_kernel"]
+__all__ = ["enable", "enabled", "triton_available", "interpreting", "use_kernel", "use_by_default", "by_default"]
 
 _ENABLED = os.environ.get("ZOO_FUSED", "1") != "0"
+_BY_DEFAULT = os.environ.get("ZOO_FUSED_MODELS", "0") == "1"
 _TRITON = importlib.util.find_spec("triton") is not None  # found, not imported: `import zoo.fused` stays light
 
 
@@ -21,6 +22,17 @@ def enable(flag: bool = True) -> None:
 
 def enabled() -> bool:
     return _ENABLED
+
+
+def use_by_default(flag: bool = True) -> None:
+    """The global switch: ``create_model`` builds fused models unless told ``fused=False``
+    (``ZOO_FUSED_MODELS=1`` starts with it on)."""
+    global _BY_DEFAULT
+    _BY_DEFAULT = bool(flag)
+
+
+def by_default() -> bool:
+    return _BY_DEFAULT
 
 
 def triton_available() -> bool:

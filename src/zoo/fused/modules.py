@@ -4,7 +4,8 @@
 parameters, buffers and state dict; ``isinstance`` still holds) whose forward calls ``zoo.fused`` ops.
 Every fused forward falls back to the block's own forward for what it does not cover (an activation
 or norm it does not know, drop-path in training), so a fused model computes the same function in
-training and in eval. Families register fused forwards of their own blocks with ``register_fused``.
+training and in eval. A family's own block gets a twin by defining ``fused_forward(self, x, ...)``,
+or by ``register_fused``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Callable
 import torch
 from torch import nn
 
-from zoo.blocks import BasicBlock, Bottleneck, ConvNormAct, LayerNorm2d, SqueezeExcite
+from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNormAct, FusedMBConv, InvertedResidual, LayerNorm2d,
+                        SqueezeExcite)
 
 from ._dispatch import use_kernel
-from .ops import affine_act, layer_norm, se_gate
+from .ops import affine_act, layer_norm, se_gate, window_attention
 
 __all__ = ["use_fused", "register_fused", "act_name", "conv_norm_act"]
 
@@ -103,6 +105,31 @@ def _residual_forward(last: str, branch: Callable[[nn.Module, torch.Tensor], tor
     return forward
 
 
+def _inverted_residual_forward(self: InvertedResidual | FusedMBConv, x):
+    """The linear projection's norm and the shortcut add as one epilogue (MobileNet, EfficientNet, MnasNet)."""
+    base = type(self).__mro__[1]
+    if not self.has_skip or self.conv_pwl is None or _drop_path_active(self):
+        return base.forward(self, x)
+    shortcut = x
+    for unit in ("conv_pw", "conv_dw", "conv_exp", "se"):
+        if getattr(self, unit, None) is not None:
+            x = getattr(self, unit)(x)
+    out = conv_norm_act(self.conv_pwl, x, residual=shortcut)
+    return out if out is not None else self._add_shortcut(self.conv_pwl(x), shortcut)
+
+
+def _attention_forward(self: Attention, x, window_mask=None):
+    """Windowed attention with a relative-position bias (Swin, V1 and V2) as one kernel in inference:
+    scores, bias, shift mask, softmax and the value product without writing the score tensor."""
+    training = torch.is_grad_enabled() and (x.requires_grad or self.qkv.weight.requires_grad)
+    if self.position_bias is None or training or (self.training and self.attn_drop > 0) or not use_kernel(x):
+        return Attention.forward(self, x, window_mask)
+    q, k, v, scale = self.project_qkv(x)
+    N = x.shape[1]
+    out = window_attention(q, k, v, self.bias_table(), self.relative_position_index.view(N, N), window_mask, scale)
+    return self.project_out(out)
+
+
 def _squeeze_excite_forward(self: SqueezeExcite, x):
     gate = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}.get(type(self.gate))
     if gate is None or x.ndim != 4 or (torch.is_grad_enabled() and (x.requires_grad or self.fc2.weight.requires_grad)):
@@ -126,6 +153,9 @@ _FORWARDS: dict[type, Callable] = {
     ConvNormAct: _conv_norm_act_forward,
     BasicBlock: _residual_forward("conv2", lambda b, x: b.conv1(x), BasicBlock),
     Bottleneck: _residual_forward("conv3", lambda b, x: b.se(b.conv2(b.conv1(x))), Bottleneck),
+    InvertedResidual: _inverted_residual_forward,
+    FusedMBConv: _inverted_residual_forward,
+    Attention: _attention_forward,
     SqueezeExcite: _squeeze_excite_forward,
     nn.LayerNorm: _layer_norm_forward,
     LayerNorm2d: _layer_norm_2d_forward,
@@ -143,6 +173,8 @@ def register_fused(cls: type, forward: Callable) -> None:
 def _fused_forward(cls: type) -> Callable | None:
     if cls in _FORWARDS:
         return _FORWARDS[cls]
+    if "fused_forward" in vars(cls):  # a family's own block
+        return cls.fused_forward
     if issubclass(cls, nn.LayerNorm) and cls.__name__ == "LayerNorm2d":  # timm's and other libraries'
         return _layer_norm_2d_forward
     return None

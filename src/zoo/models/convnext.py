@@ -43,6 +43,15 @@ class ConvNeXtBlock(nn.Module):
         y = self.ls(self.mlp(self.norm(y))).permute(0, 3, 1, 2)
         return x + self.drop_path(y)
 
+    def fused_forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``forward`` in fused models (``zoo.fused``): layer scale and the residual add in one pass."""
+        if self.training and isinstance(self.drop_path, DropPath):
+            return ConvNeXtBlock.forward(self, x)
+        from zoo.fused import affine_act
+
+        y = self.mlp(self.norm(self.conv_dw(x).permute(0, 2, 3, 1)))
+        return affine_act(y.permute(0, 3, 1, 2), self.ls.gamma, residual=x, residual_in_act=True, inplace=True)
+
 
 class ConvNeXt(Backbone):
     """Patchify stem → 4 stages (each after the first opens with LayerNorm + 2×2 stride-2 conv) → head.

@@ -88,6 +88,17 @@ class SwinBlock(nn.Module):
         x = x + self.drop_path(self._attention(self.norm1(x), shift, mask))
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
+    def fused_forward(self, x: torch.Tensor, shift: tuple[int, int] = (0, 0), mask: torch.Tensor | None = None):
+        """``forward`` in fused models (``zoo.fused``): V2's post-norms each fused with their residual add
+        (the attention and the norms get fused twins of their own)."""
+        if not self.post_norm or (self.training and isinstance(self.drop_path, DropPath)):
+            return SwinBlock.forward(self, x, shift, mask)
+        from zoo.fused import layer_norm
+
+        for norm, branch in ((self.norm1, lambda x: self._attention(x, shift, mask)), (self.norm2, self.mlp)):
+            x = layer_norm(branch(x), norm.weight, norm.bias, norm.eps, residual=x)
+        return x
+
 
 class PatchMerging(nn.Module):
     """Each 2×2 neighbourhood concatenated (4C) and projected to 2C; normalised before (V1) or after (V2)."""
