@@ -19,7 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import torch
+# benchmarks/profile.py is named like the standard library's `profile`, which torch imports: keep this
+# folder off the import path
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
