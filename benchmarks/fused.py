@@ -154,9 +154,9 @@ def bench_models(names, device, batch, repeats):
         fused_blocks = zf.use_fused(zoo.create_model(name).eval().to(device))
         fused_blocks.load_state_dict(plain.state_dict())
         folded = zoo.fuse(plain)
-        plain_cl, folded_cl = (zoo.fuse(plain).to(memory_format=cl) if m is None else m.to(memory_format=cl)
-                               for m in (zoo.create_model(name).eval().to(device), None))
+        plain_cl = zoo.create_model(name).eval().to(device, memory_format=cl)
         plain_cl.load_state_dict(plain.state_dict())
+        folded_cl = zoo.fuse(plain).to(memory_format=cl)
         x = torch.randn(batch, *zoo.model_info(name).input_size, device=device)
         xcl = x.to(memory_format=cl)
 

@@ -47,6 +47,12 @@ def variants(full: bool = False):
                                              dw_ptr="*fp32", db_ptr="*fp32", dgamma_ptr="*fp32", M="i32", C="i32",
                                              INNER="i32"), \
                     dict(HAS_W=full, HAS_B=full, HAS_GAMMA=full, BLOCK_M=bm, BLOCK_C=bc)
+        for channels in (20, 480):
+            bhw, bc = k.pool_blocks(channels)
+            yield k.affine_act_pool_fwd, dict(x_ptr=ptr(dt), s_ptr="*fp32", b_ptr="*fp32", y_ptr=ptr(dt),
+                                              pool_ptr="*fp32", C="i32", HW="i32", stride_n="i32", stride_c="i32",
+                                              stride_hw="i32"), \
+                dict(HAS_SCALE=True, HAS_SHIFT=True, ACT=k.ACTS["silu"], BLOCK_HW=bhw, BLOCK_C=bc)
         for cl in (True, False):
             yield k.se_gate_fwd, dict(x_ptr=ptr(dt), s_ptr=ptr(dt), y_ptr=ptr(dt), numel="i32", C="i32", HW="i32"), \
                 dict(CHANNELS_LAST=cl, GATE=int(cl), BLOCK=k.ELEMENTWISE_BLOCK)

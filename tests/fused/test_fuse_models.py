@@ -287,3 +287,26 @@ def test_global_switch_builds_fused_models():
     env = {**os.environ, "ZOO_FUSED_MODELS": "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "FusedConvNormAct"
+
+
+@pytest.mark.parametrize("block", ["inverted_residual", "fused_mbconv"])
+def test_squeeze_excite_pools_in_the_producing_pass(block, monkeypatch):
+    """With the kernels, a fused block's squeeze-excite takes its means from the producing conv's epilogue
+    (one op); without them, or with autograd on, the block runs as written."""
+    plain, shape = _blocks()[block]
+    randomize_norms(plain).eval()
+    fused = zoo.fuse(plain)
+    calls = []
+    real = zf.modules.affine_act_pool
+    monkeypatch.setattr(zf.modules, "affine_act_pool", lambda *a, **k: calls.append(k["act"]) or real(*a, **k))
+    x = torch.randn(shape)
+    with torch.no_grad():
+        with kernels(True):
+            out = fused(x)
+        assert calls == ["hardswish" if block == "inverted_residual" else "silu"]
+        assert rel(out, plain(x)) < 1e-5
+        with kernels(False):
+            fused(x)
+    with kernels(True):
+        fused(x)
+    assert len(calls) == 1

@@ -107,6 +107,33 @@ def test_se_gate_matches_fallback(gate, layout, dtype):
         assert rel(zf.se_gate(x, logits, gate), gated) <= TOL[dtype]
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("layout", ["nchw", "channels_last"])
+@pytest.mark.parametrize("act", ["hardswish", "silu", "identity"])
+def test_affine_act_pool_matches_fallback(act, layout, dtype):
+    """The map and its per-channel means in one pass: 37 channels (a ragged channel block) over 9×13 pixels,
+    more pixels than one step of the kernel when the interpreter's tile is cut down."""
+    x = _tensor(layout, dtype, shape=(3, 37, 9, 13))
+    scale, shift = torch.rand(37) + 0.5, torch.randn(37)
+    with use_kernels(True):
+        y, mean = zf.affine_act_pool(x, scale, shift, act=act)
+    ref = zf.affine_act(x, scale, shift, act=act)
+    assert y.dtype == dtype and y.stride() == ref.stride() and mean.dtype == torch.float32 and mean.shape == (3, 37)
+    assert rel(y, ref) <= TOL[dtype]
+    assert rel(mean, ref.float().mean((2, 3))) <= TOL[dtype]
+    with use_kernels(False):
+        y2, mean2 = zf.affine_act_pool(x, None, shift, act=act)
+    assert torch.equal(y2, zf.affine_act(x, None, shift, act=act)) and torch.equal(mean2, y2.float().mean((2, 3)))
+
+
+def test_affine_act_pool_steps_over_pixels(monkeypatch):
+    monkeypatch.setattr(kernels, "pool_blocks", lambda channels: (16, 8))  # 117 pixels: 8 steps, the last ragged
+    x = _tensor("nchw", torch.float32, shape=(2, 19, 9, 13))
+    with use_kernels(True):
+        y, mean = zf.affine_act_pool(x, None, None, act="relu")
+    assert rel(mean, F.relu(x).mean((2, 3))) <= TOL[torch.float32] and torch.equal(y, F.relu(x))
+
+
 # ------------------------------------------------------------------------------------------ window attention
 
 
@@ -171,7 +198,8 @@ def test_block_sizes_are_powers_of_two(channels, monkeypatch):
         monkeypatch.setenv("TRITON_INTERPRET", interpret)
         bm, bc = kernels.ln_blocks(channels)
         eb = kernels.elementwise_block()
-        for size in (bm, bc, eb):
+        bhw, bpc = kernels.pool_blocks(channels)
+        for size in (bm, bc, eb, bhw, bpc):
             assert size >= 1 and size & (size - 1) == 0
         assert bc >= channels and bm * bc <= 65536
 
@@ -207,6 +235,8 @@ def test_opcheck_inference_ops():
     q, k, v, table, index, mask = _swin_inputs(torch.float32, window=(2, 2), head_dim=4)
     with use_kernels(True):
         _opcheck(ops._se_gate_op, (x, torch.randn(2, 5), "hardsigmoid"))
+        _opcheck(ops._affine_act_pool_op, (x, torch.rand(5), torch.randn(5), "hardswish"))
+        _opcheck(ops._affine_act_pool_op, (x.contiguous(), None, None, "identity"))
         _opcheck(ops._window_attention_op, (q, k, v, table, index, mask, 0.5))
         _opcheck(ops._window_attention_op, (q, k, v, table, index, None, 0.5))
 
@@ -255,6 +285,8 @@ def test_bad_arguments_are_clear():
         zf.affine_act(x, torch.ones(3), channel_dim=2)
     with pytest.raises(ValueError, match="gate must be one of sigmoid, hardsigmoid"):
         zf.se_gate(x, torch.ones(2, 4), "relu")
+    with pytest.raises(ValueError, match=r"affine_act_pool expects an \(N, C, H, W\) map, got shape \(2, 4\)"):
+        zf.affine_act_pool(torch.randn(2, 4))
     with pytest.raises(ValueError, match=r"table must be \(entries, 3\)"):
         q = torch.randn(2, 3, 4, 8)
         zf.window_attention(q, q, q, torch.randn(9, 2), torch.zeros(4, 4, dtype=torch.long))

@@ -15,10 +15,10 @@ tensors through Triton's interpreter, which is how they are tested without a GPU
 from ._dispatch import by_default, enable, enabled, interpreting, triton_available, use_by_default, use_kernel
 from .fold import fold_batchnorm, fuse
 from .modules import register_fused, unfuse, use_fused
-from .ops import ACTIVATIONS, GATES, affine_act, layer_norm, se_gate, window_attention
+from .ops import ACTIVATIONS, GATES, affine_act, affine_act_pool, layer_norm, se_gate, window_attention
 
 __all__ = [
-    "ACTIVATIONS", "GATES", "affine_act", "by_default", "enable", "enabled", "fold_batchnorm", "fuse",
-    "interpreting", "layer_norm", "register_fused", "se_gate", "triton_available", "unfuse", "use_by_default",
-    "use_fused", "use_kernel", "window_attention",
+    "ACTIVATIONS", "GATES", "affine_act", "affine_act_pool", "by_default", "enable", "enabled", "fold_batchnorm",
+    "fuse", "interpreting", "layer_norm", "register_fused", "se_gate", "triton_available", "unfuse",
+    "use_by_default", "use_fused", "use_kernel", "window_attention",
 ]

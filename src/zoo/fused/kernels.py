@@ -32,6 +32,13 @@ def ln_blocks(channels: int) -> tuple[int, int]:
     return max(1, min(256, tile // block_c)), block_c
 
 
+def pool_blocks(channels: int) -> tuple[int, int]:
+    """(pixels, channels) per step of the pooling affine-act kernel, whose program owns (image, channel block)."""
+    block_c = min(32, triton.next_power_of_2(channels))
+    tile = 65536 if interpreting() else 2048
+    return tile // block_c, block_c
+
+
 def attention_blocks(tokens: int, head_dim: int) -> tuple[int, int]:
     """(tokens, head dim) tile of the window-attention kernel: one window and head per program."""
     return max(DOT_MIN, triton.next_power_of_2(tokens)), max(DOT_MIN, triton.next_power_of_2(head_dim))
@@ -125,6 +132,33 @@ def affine_act_bwd(g_ptr, x_ptr, s_ptr, b_ptr, r_ptr, dx_ptr, dz_ptr, numel, C, 
     dz = tl.load(g_ptr + offs, mask=m, other=0.0).to(tl.float32) * _act_grad(z, ACT)
     tl.store(dz_ptr + offs, dz.to(dz_ptr.dtype.element_ty), mask=m)
     tl.store(dx_ptr + offs, (dz * s).to(dx_ptr.dtype.element_ty), mask=m)
+
+
+@triton.jit
+def affine_act_pool_fwd(x_ptr, s_ptr, b_ptr, y_ptr, pool_ptr, C, HW, stride_n, stride_c, stride_hw,
+                        HAS_SCALE: tl.constexpr, HAS_SHIFT: tl.constexpr, ACT: tl.constexpr,
+                        BLOCK_HW: tl.constexpr, BLOCK_C: tl.constexpr):
+    """y = act(x·s[c] + b[c]) and pool[n, c] = mean of y over the pixels, for one image and a block of channels
+    (NCHW or channels_last: the H and W strides merge into one pixel stride either way)."""
+    n = tl.program_id(0).to(tl.int64)
+    c = tl.program_id(1) * BLOCK_C + tl.arange(0, BLOCK_C)
+    cm = c < C
+    scale = tl.load(s_ptr + c, mask=cm, other=1.0).to(tl.float32)
+    shift = tl.load(b_ptr + c, mask=cm, other=0.0).to(tl.float32)
+    total = tl.zeros((BLOCK_C,), tl.float32)
+    for start in range(0, HW, BLOCK_HW):
+        hw = start + tl.arange(0, BLOCK_HW)
+        m = (hw < HW)[:, None] & cm[None, :]
+        offs = n * stride_n + c[None, :].to(tl.int64) * stride_c + hw[:, None].to(tl.int64) * stride_hw
+        z = tl.load(x_ptr + offs, mask=m, other=0.0).to(tl.float32)
+        if HAS_SCALE:
+            z = z * scale[None, :]
+        if HAS_SHIFT:
+            z = z + shift[None, :]
+        y = _act(z, ACT)
+        tl.store(y_ptr + offs, y.to(y_ptr.dtype.element_ty), mask=m)
+        total += tl.sum(tl.where(m, y, 0.0), 0)
+    tl.store(pool_ptr + n * C + c, total / HW, mask=cm)
 
 
 # ------------------------------------------------------------------------------------------ layer norm

@@ -19,13 +19,12 @@ from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNormAct, FusedMBC
                         SqueezeExcite)
 
 from ._dispatch import use_kernel
-from .ops import affine_act, layer_norm, se_gate, window_attention
+from .ops import affine_act, affine_act_pool, layer_norm, se_gate, window_attention
 
 __all__ = ["use_fused", "register_fused", "act_name", "conv_norm_act"]
 
 _ACT_NAMES = {nn.Identity: "identity", nn.ReLU: "relu", nn.ReLU6: "relu6", nn.Hardswish: "hardswish",
               nn.Hardsigmoid: "hardsigmoid", nn.SiLU: "silu"}
-_UNSUPPORTED = object()
 
 
 def act_name(module: nn.Module) -> str | None:
@@ -35,13 +34,11 @@ def act_name(module: nn.Module) -> str | None:
     return _ACT_NAMES.get(type(module))
 
 
-def _norm_affine(norm: nn.Module, x: torch.Tensor):
+def _norm_affine(norm: nn.BatchNorm2d | nn.Identity, x: torch.Tensor):
     """(scale, shift) with ``norm(x) == x·scale[c] + shift[c]``; batch statistics (and the running-stat update)
-    in training, as BatchNorm computes them. (None, None) for no norm; _UNSUPPORTED for other norms."""
+    in training, as BatchNorm computes them. (None, None) for no norm."""
     if type(norm) is nn.Identity:
         return None, None
-    if type(norm) is not nn.BatchNorm2d:
-        return _UNSUPPORTED
     if norm.training or norm.running_mean is None:
         var, mean = torch.var_mean(x.float() if x.dtype != torch.float64 else x, dim=(0, 2, 3), correction=0)
         if norm.training and norm.track_running_stats:
@@ -69,16 +66,42 @@ def conv_norm_act(unit: ConvNormAct, x: torch.Tensor, residual: torch.Tensor | N
     name = act_name(act)
     if name is None or (residual is not None and type(unit.act) is not nn.Identity):
         return None
-    conv = unit.conv
-    if type(unit.norm) is nn.Identity and conv.bias is not None and use_kernel(x):
-        # on the GPU the bias is one more pass over the output unless it joins the epilogue
-        return affine_act(conv._conv_forward(x, conv.weight, None), None, conv.bias, act=name, residual=residual,
-                          residual_in_act=True, inplace=True)
-    y = conv(x)
-    affine = _norm_affine(unit.norm, y)
-    if affine is _UNSUPPORTED:
+    conv_affine = _conv_affine(unit, x)
+    if conv_affine is None:
         return None
-    return affine_act(y, *affine, act=name, residual=residual, residual_in_act=True, inplace=True)
+    return affine_act(*conv_affine, act=name, residual=residual, residual_in_act=True, inplace=True)
+
+
+def _conv_affine(unit: ConvNormAct, x: torch.Tensor):
+    """(y, scale, shift) with ``norm(conv(x)) == y·scale[c] + shift[c]``, or None for a norm the ops do not cover."""
+    conv = unit.conv
+    if type(unit.norm) not in (nn.Identity, nn.BatchNorm2d):
+        return None
+    if type(unit.norm) is nn.Identity and conv.bias is not None and type(conv) is nn.Conv2d and use_kernel(x):
+        # on the GPU the bias is one more pass over the output unless it joins the epilogue
+        return conv._conv_forward(x, conv.weight, None), None, conv.bias
+    y = conv(x)
+    return y, *_norm_affine(unit.norm, y)
+
+
+_GATE_NAMES = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}
+
+
+def _excite(unit: ConvNormAct, se: SqueezeExcite | None, x: torch.Tensor) -> torch.Tensor:
+    """``se(unit(x))``; in inference on the kernels the squeeze's means come out of the unit's epilogue pass,
+    so the map is read once less."""
+    if se is None:
+        return unit(x)
+    gate, name = _GATE_NAMES.get(type(se.gate)), act_name(unit.act)
+    training = torch.is_grad_enabled() and (x.requires_grad or unit.conv.weight.requires_grad)
+    if gate is None or name is None or training or not use_kernel(x):
+        return se(unit(x))
+    conv_affine = _conv_affine(unit, x)
+    if conv_affine is None:
+        return se(unit(x))
+    y, mean = affine_act_pool(*conv_affine, act=name)
+    logits = se.fc2(se.act(se.fc1(mean.to(y.dtype)[:, :, None, None])))
+    return se_gate(y, logits.reshape(y.shape[:2]), gate)
 
 
 # ---------------------------------------------------------------------------------------------- fused forwards
@@ -106,16 +129,22 @@ def _residual_forward(last: str, branch: Callable[[nn.Module, torch.Tensor], tor
 
 
 def _inverted_residual_forward(self: InvertedResidual | FusedMBConv, x):
-    """The linear projection's norm and the shortcut add as one epilogue (MobileNet, EfficientNet, MnasNet)."""
-    base = type(self).__mro__[1]
-    if not self.has_skip or self.conv_pwl is None or _drop_path_active(self):
-        return base.forward(self, x)
+    """MobileNet's, EfficientNet's and MnasNet's blocks: the squeeze-excite's pooling in the producing
+    conv's epilogue (inference), the projection's norm and the shortcut add as one epilogue."""
     shortcut = x
-    for unit in ("conv_pw", "conv_dw", "conv_exp", "se"):
-        if getattr(self, unit, None) is not None:
-            x = getattr(self, unit)(x)
-    out = conv_norm_act(self.conv_pwl, x, residual=shortcut)
-    return out if out is not None else self._add_shortcut(self.conv_pwl(x), shortcut)
+    if isinstance(self, InvertedResidual):
+        if self.conv_pw is not None:
+            x = self.conv_pw(x)
+        x = _excite(self.conv_dw, self.se, x)
+    else:
+        x = _excite(self.conv_exp, self.se, x)
+    if self.conv_pwl is None:
+        return self._add_shortcut(x, shortcut)
+    if self.has_skip and not _drop_path_active(self):
+        out = conv_norm_act(self.conv_pwl, x, residual=shortcut)
+        if out is not None:
+            return out
+    return self._add_shortcut(self.conv_pwl(x), shortcut)
 
 
 def _attention_forward(self: Attention, x, window_mask=None):
@@ -131,7 +160,7 @@ def _attention_forward(self: Attention, x, window_mask=None):
 
 
 def _squeeze_excite_forward(self: SqueezeExcite, x):
-    gate = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}.get(type(self.gate))
+    gate = _GATE_NAMES.get(type(self.gate))
     if gate is None or x.ndim != 4 or (torch.is_grad_enabled() and (x.requires_grad or self.fc2.weight.requires_grad)):
         return SqueezeExcite.forward(self, x)  # the gate op is for inference
     logits = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))

@@ -1,7 +1,7 @@
 """The fused operations: ``torch.library`` custom ops whose implementation picks, at each call, the
 Triton kernel (CUDA tensor, Triton installed, not disabled) or the exact PyTorch fallback.
 
-Public functions (``affine_act``, ``layer_norm``, ``se_gate``, ``window_attention``) check their
+Public functions (``affine_act``, ``affine_act_pool``, ``layer_norm``, ``se_gate``, ``window_attention``) check their
 arguments, then call the custom op when a kernel can run and the fallback directly otherwise (on the
 CPU that spares the custom-op call and lets ``torch.compile`` fuse the fallback with its neighbours).
 Both return the input's dtype (promoted with the residual's): the kernels compute in fp32, the
@@ -19,7 +19,7 @@ from torch import Tensor
 
 from ._dispatch import interpreting, use_kernel
 
-__all__ = ["ACTIVATIONS", "GATES", "affine_act", "layer_norm", "se_gate", "window_attention"]
+__all__ = ["ACTIVATIONS", "GATES", "affine_act", "affine_act_pool", "layer_norm", "se_gate", "window_attention"]
 
 ACTIVATIONS = ("identity", "relu", "relu6", "hardswish", "hardsigmoid", "silu", "gelu")
 GATES = ("sigmoid", "hardsigmoid")
@@ -258,6 +258,53 @@ def affine_act(x: Tensor, scale: Tensor | None = None, shift: Tensor | None = No
         return _affine_act_op(x, scale, shift, residual, act, residual_in_act, channel_dim)
     return _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim,
                            inplace and not x.requires_grad)
+
+
+def _affine_act_pool_ref(x, scale, shift, act):
+    y = _affine_act_ref(x, scale, shift, None, act, False, 1)
+    return y, y.float().mean((2, 3))
+
+
+@torch.library.custom_op("zoo::affine_act_pool", mutates_args=())
+def _affine_act_pool_op(x: Tensor, scale: Optional[Tensor], shift: Optional[Tensor],
+                        act: str) -> tuple[Tensor, Tensor]:
+    if not use_kernel(x, scale, shift):
+        y, pooled = _affine_act_pool_ref(x, scale, shift, act)
+        return _fresh(y, x), pooled
+    k = _kernels()
+    x, = _dense(x)
+    out = torch.empty_like(x)
+    N, C, H, W = x.shape
+    pooled = torch.empty(N, C, device=x.device, dtype=torch.float32)
+    bhw, bc = k.pool_blocks(C)
+    k.affine_act_pool_fwd[(N, *_grid(C, bc))](
+        x, x if scale is None else scale.contiguous(), x if shift is None else shift.contiguous(), out, pooled,
+        C, H * W, x.stride(0), x.stride(1), x.stride(3),
+        HAS_SCALE=scale is not None, HAS_SHIFT=shift is not None, ACT=k.ACTS[act], BLOCK_HW=bhw, BLOCK_C=bc)
+    return out, pooled
+
+
+@_affine_act_pool_op.register_fake
+def _(x, scale, shift, act):
+    return torch.empty_like(x), x.new_empty(x.shape[:2], dtype=torch.float32)
+
+
+def affine_act_pool(x: Tensor, scale: Tensor | None = None, shift: Tensor | None = None, *,
+                    act: str = "identity") -> tuple[Tensor, Tensor]:
+    """``y = act(x·scale[c] + shift[c])`` and the fp32 (N, C) means of ``y`` over its pixels, in one pass
+    (inference): the squeeze of a squeeze-excite taken while the map that feeds it is written.
+
+    ``x`` is an (N, C, H, W) map, NCHW or channels_last.
+    """
+    if act not in ACTIVATIONS:
+        raise ValueError(f"act must be one of {', '.join(ACTIVATIONS)}; got {act!r}")
+    if x.ndim != 4:
+        raise ValueError(f"affine_act_pool expects an (N, C, H, W) map, got shape {tuple(x.shape)}")
+    _per_channel(scale, x.shape[1], "scale")
+    _per_channel(shift, x.shape[1], "shift")
+    if use_kernel(x, scale, shift):
+        return _affine_act_pool_op(x, scale, shift, act)
+    return _affine_act_pool_ref(x, scale, shift, act)
 
 
 # ---------------------------------------------------------------------------------------------- layer norm
