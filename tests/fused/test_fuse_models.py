@@ -4,6 +4,7 @@ kernels (interpreted) and with the fallbacks; torch.compile and autocast keep wo
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import os
 import subprocess
@@ -17,7 +18,7 @@ from torch import nn
 
 import zoo
 import zoo.fused as zf
-from zoo.blocks import BasicBlock, ConvNormAct, LayerNorm2d, SqueezeExcite
+from zoo.blocks import BasicBlock, Bottleneck, ConvNormAct, LayerNorm2d, SqueezeExcite
 
 from fused_helpers import kernels, rel
 
@@ -289,11 +290,15 @@ def test_global_switch_builds_fused_models():
     assert out.strip() == "FusedConvNormAct"
 
 
-@pytest.mark.parametrize("block", ["inverted_residual", "fused_mbconv"])
+@pytest.mark.parametrize("block", ["inverted_residual", "fused_mbconv", "regnet_y"])
 def test_squeeze_excite_pools_in_the_producing_pass(block, monkeypatch):
     """With the kernels, a fused block's squeeze-excite takes its means from the producing conv's epilogue
     (one op); without them, or with autograd on, the block runs as written."""
-    plain, shape = _blocks()[block]
+    if block == "regnet_y":
+        se = functools.partial(SqueezeExcite, squeeze_chs=4)  # RegNet-Y's block
+        plain, shape = Bottleneck(16, 16, mid_chs=16, groups=2, se=se), (2, 16, 9, 7)
+    else:
+        plain, shape = _blocks()[block]
     randomize_norms(plain).eval()
     fused = zoo.fuse(plain)
     calls = []
@@ -303,7 +308,7 @@ def test_squeeze_excite_pools_in_the_producing_pass(block, monkeypatch):
     with torch.no_grad():
         with kernels(True):
             out = fused(x)
-        assert calls == ["hardswish" if block == "inverted_residual" else "silu"]
+        assert calls == [{"inverted_residual": "hardswish", "fused_mbconv": "silu", "regnet_y": "relu"}[block]]
         assert rel(out, plain(x)) < 1e-5
         with kernels(False):
             fused(x)

@@ -87,11 +87,12 @@ def _conv_affine(unit: ConvNormAct, x: torch.Tensor):
 _GATE_NAMES = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}
 
 
-def _excite(unit: ConvNormAct, se: SqueezeExcite | None, x: torch.Tensor) -> torch.Tensor:
-    """``se(unit(x))``; in inference on the kernels the squeeze's means come out of the unit's epilogue pass,
-    so the map is read once less."""
-    if se is None:
-        return unit(x)
+def _excite(unit: ConvNormAct, se: nn.Module | None, x: torch.Tensor) -> torch.Tensor:
+    """``se(unit(x))`` (``se``: a SqueezeExcite, an Identity or None); in inference on the kernels the squeeze's
+    means come out of the unit's epilogue pass, so the map is read once less."""
+    if not isinstance(se, SqueezeExcite):
+        x = unit(x)
+        return x if se is None else se(x)
     gate, name = _GATE_NAMES.get(type(se.gate)), act_name(unit.act)
     training = torch.is_grad_enabled() and (x.requires_grad or unit.conv.weight.requires_grad)
     if gate is None or name is None or training or not use_kernel(x):
@@ -181,7 +182,7 @@ def _layer_norm_2d_forward(self: nn.LayerNorm, x):
 _FORWARDS: dict[type, Callable] = {
     ConvNormAct: _conv_norm_act_forward,
     BasicBlock: _residual_forward("conv2", lambda b, x: b.conv1(x), BasicBlock),
-    Bottleneck: _residual_forward("conv3", lambda b, x: b.se(b.conv2(b.conv1(x))), Bottleneck),
+    Bottleneck: _residual_forward("conv3", lambda b, x: _excite(b.conv2, b.se, b.conv1(x)), Bottleneck),
     InvertedResidual: _inverted_residual_forward,
     FusedMBConv: _inverted_residual_forward,
     Attention: _attention_forward,
