@@ -6,7 +6,8 @@
 For every model, each peer that has the architecture is built with the same random weights' shapes;
 calls alternate between the peers (zoo, timm, torchvision, zoo, …) after a warm-up, and the median
 time per call is reported: inference at batch 1 and 16 and one SGD training step at batch 16, fp32
-on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower). Also printed: the time of
+on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower); `noise` is the largest
+interquartile range over median of any peer's timings. Also printed: the time of
 `import zoo` (after torch) and of `create_model("resnet50")`, next to timm's and torchvision's.
 """
 
@@ -67,6 +68,12 @@ def _train_step(model, x, y, opt):
     opt.step()
 
 
+def _spread(times: list[float]) -> float:
+    """Interquartile range over median of one peer's timings: how far apart two equal networks may land."""
+    q1, _, q3 = statistics.quantiles(times, n=4)
+    return (q3 - q1) / statistics.median(times)
+
+
 def measure(name: str, batches=(1, 16), train_batch=16, warmup=2, repeats=5) -> list[dict]:
     builders = peers(name)
     size = zoo.model_info(name).input_size
@@ -92,7 +99,8 @@ def measure(name: str, batches=(1, 16), train_batch=16, warmup=2, repeats=5) -> 
         ips = {k: batch / statistics.median(v) for k, v in times.items()}
         best_peer = max((v for k, v in ips.items() if k != "zoo"), default=None)
         rows.append({"model": name, "mode": mode, "batch": batch, **ips,
-                     "ratio": ips["zoo"] / best_peer if best_peer else float("nan")})
+                     "ratio": ips["zoo"] / best_peer if best_peer else float("nan"),
+                     "noise": max(_spread(v) for v in times.values())})
         del models, opts
     return rows
 
@@ -134,13 +142,13 @@ def main(argv=None):
         for label, sec in startup_times().items():
             print(f"| `{label}` | {sec:.3f} |")
         print()
-    print("| model | mode | batch | zoo img/s | timm img/s | torchvision img/s | zoo / faster peer |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| model | mode | batch | zoo img/s | timm img/s | torchvision img/s | zoo / faster peer | noise (IQR / median) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name in args.models:
         for r in measure(name, warmup=args.warmup, repeats=args.repeats):
             cell = lambda k: f"{r[k]:.1f}" if k in r else "—"  # noqa: E731
             print(f"| {r['model']} | {r['mode']} | {r['batch']} | {cell('zoo')} | {cell('timm')} | "
-                  f"{cell('torchvision')} | {r['ratio']:.2f} |", flush=True)
+                  f"{cell('torchvision')} | {r['ratio']:.2f} | {r['noise']:.0%} |", flush=True)
 
 
 if __name__ == "__main__":
