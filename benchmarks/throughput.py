@@ -142,7 +142,8 @@ def main(argv=None):
         for label, sec in startup_times().items():
             print(f"| `{label}` | {sec:.3f} |")
         print()
-    print("| model | mode | batch | zoo img/s | timm img/s | torchvision img/s | zoo / faster peer | noise (IQR / median) |")
+    print("| model | mode | batch | zoo img/s | timm img/s | torchvision img/s | zoo / faster peer "
+          "| noise (IQR / median) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name in args.models:
         for r in measure(name, warmup=args.warmup, repeats=args.repeats):

@@ -45,8 +45,9 @@ class ConvNormAct(nn.Module):
 
     ``norm`` and ``act`` are callables (a class or a ``functools.partial``) so that each family states its
     own BatchNorm epsilon/momentum and activation once. ``padding=None`` pads symmetrically to keep
-    the size at stride 1; ``padding="same"`` is TensorFlow's (asymmetric at stride 2, :class:`Conv2dSame`). The conv has a bias only when there is no norm
-    (a bias before BatchNorm is cancelled by its mean), unless ``bias`` says otherwise.
+    the size at stride 1; ``padding="same"`` is TensorFlow's (asymmetric at stride 2,
+    :class:`Conv2dSame`). The conv has a bias only when there is no norm (a bias before BatchNorm is
+    cancelled by its mean), unless ``bias`` says otherwise.
     """
 
     def __init__(
