@@ -1,10 +1,11 @@
 """The zoo's blocks, forwarding through the fused ops.
 
 ``use_fused(model)`` gives each block a fused twin in place: a subclass of the block's own class (same
-parameters, buffers and state dict; ``isinstance`` still holds) whose forward calls ``zoo.fused`` ops.
-Every fused forward falls back to the block's own forward for what it does not cover (an activation
-or norm it does not know, drop-path in training), so a fused model computes the same function in
-training and in eval. A family's own block gets a twin by defining ``fused_forward(self, x, ...)``,
+parameters, buffers and state dict; ``isinstance`` still holds) whose forward calls ``zoo.fused`` ops
+when a kernel can run, and is the block's own forward otherwise (on the CPU the ops' fallbacks would
+only add calls). Every fused forward falls back to the block's own forward for what it does not cover
+(an activation or norm it does not know, drop-path in training), so a fused model computes the same
+function in training and in eval. A family's own block gets a twin by defining ``fused_forward(self, x, ...)``,
 or by ``register_fused``.
 """
 
@@ -214,16 +215,26 @@ def _twin(cls: type) -> type | None:
     if getattr(cls, "_zoo_fused", False):
         return cls
     if cls not in _TWINS:
-        forward = _fused_forward(cls)
-        name = f"Fused{cls.__name__}"
-        while name in globals():  # same-named blocks of two families
-            name += "_"
-        _TWINS[cls] = forward and type(name, (cls,), {
-            "forward": forward, "_zoo_fused": True, "__module__": __name__,
-            "__doc__": f"{cls.__name__} forwarding through zoo.fused ops (same parameters and state dict)."})
-        if forward:
-            globals()[name] = _TWINS[cls]  # so that pickle finds it
+        fused = _fused_forward(cls)
+        _TWINS[cls] = fused and _make_twin(cls, fused)
     return _TWINS[cls]
+
+
+def _make_twin(cls: type, fused: Callable) -> type:
+    def forward(self, x, *args, **kwargs):
+        if use_kernel(x):
+            return fused(self, x, *args, **kwargs)
+        # no kernel can run (CPU, ZOO_FUSED=0): the block's own forward is the fastest fallback there is
+        return cls.forward(self, x, *args, **kwargs)
+
+    name = f"Fused{cls.__name__}"
+    while name in globals():  # same-named blocks of two families
+        name += "_"
+    twin = type(name, (cls,), {
+        "forward": forward, "_zoo_fused": True, "__module__": __name__,
+        "__doc__": f"{cls.__name__} forwarding through zoo.fused ops (same parameters and state dict)."})
+    globals()[name] = twin  # so that pickle finds it
+    return twin
 
 
 def use_fused(model: nn.Module) -> nn.Module:
