@@ -55,6 +55,8 @@ def fuse(model: nn.Module, inplace: bool = False) -> nn.Module:
 
     - every BatchNorm right after a conv or linear layer — the norm of a ``ConvNormAct`` unit, or the next
       layer in an ``nn.Sequential`` — is folded into that layer's weight and bias (depthwise convs too);
+    - a block that knows how to fold its own affine steps (``fold_for_inference()``, e.g. ConvNeXt's layer
+      scale into the linear layer before it) does so;
     - the blocks then forward through the fused ops (``use_fused``): what is left after each conv (bias,
       activation, the residual add) is one epilogue on the GPU.
     """
@@ -72,4 +74,7 @@ def fuse(model: nn.Module, inplace: bool = False) -> nn.Module:
                 if layer is not None and bn is not None and _foldable(layer, bn):
                     fold_batchnorm(layer, bn)
                     module._modules[b] = nn.Identity()
+    for module in list(model.modules()):
+        if callable(getattr(module, "fold_for_inference", None)):
+            module.fold_for_inference()
     return use_fused(model)

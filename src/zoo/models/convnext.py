@@ -50,7 +50,18 @@ class ConvNeXtBlock(nn.Module):
         from zoo.fused import affine_act
 
         y = self.mlp(self.norm(self.conv_dw(x).permute(0, 2, 3, 1)))
-        return affine_act(y.permute(0, 3, 1, 2), self.ls.gamma, residual=x, residual_in_act=True, inplace=True)
+        gamma = self.ls.gamma if isinstance(self.ls, LayerScale) else None
+        return affine_act(y.permute(0, 3, 1, 2), gamma, residual=x, residual_in_act=True, inplace=True)
+
+    @torch.no_grad()
+    def fold_for_inference(self) -> None:
+        """For ``zoo.fuse``: the layer scale folded into the MLP's last linear layer, ``γ·(Wx + b) = (γW)x + γb``."""
+        if isinstance(self.ls, LayerScale):
+            gamma = self.ls.gamma.double()
+            fc2 = self.mlp.fc2
+            fc2.weight.copy_(fc2.weight.double() * gamma[:, None])
+            fc2.bias.copy_(fc2.bias.double() * gamma)
+            self.ls = nn.Identity()
 
 
 class ConvNeXt(Backbone):
