@@ -4,9 +4,9 @@
     python benchmarks/throughput.py --models resnet50 --repeats 7
 
 For every model, each peer that has the architecture is built with the same random weights' shapes;
-calls alternate between the peers (zoo, timm, torchvision, zoo, …) after a warm-up, and the median
-time per call is reported: inference at batch 1 and 16 and one SGD training step at batch 16, fp32
-on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower); `noise` is the largest
+calls alternate between the peers (zoo, timm, torchvision, then timm, torchvision, zoo, …) after a
+warm-up, and the median time per call is reported: inference at batch 1 and 16 and one SGD training
+step at batch 16, fp32 on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower); `noise` is the largest
 interquartile range over median of any peer's timings. Also printed: the time of
 `import zoo` (after torch) and of `create_model("resnet50")`, next to timm's and torchvision's.
 """
@@ -90,8 +90,11 @@ def measure(name: str, batches=(1, 16), train_batch=16, warmup=2, repeats=5) -> 
         y = torch.randint(0, 1000, (batch,))
         opts = {k: torch.optim.SGD(m.parameters(), lr=1e-4) for k, m in models.items()}
         times = {k: [] for k in models}
+        order = list(models)
         for i in range(warmup + repeats):
-            for k, m in models.items():  # alternate, so drift in machine load hits every peer alike
+            # alternate, so drift in machine load hits every peer alike, and rotate who goes first
+            for k in order[i % len(order):] + order[:i % len(order)]:
+                m = models[k]
                 t = time.perf_counter()
                 _infer(m, x) if mode == "infer" else _train_step(m, x, y, opts[k])
                 if i >= warmup:
