@@ -211,11 +211,14 @@ def test_save_pretrained_round_trip(tmp_path):
     assert_same_outputs(restored, model, (2, 48, 48))
     assert restored.pretrained_cfg["input_size"] == (2, 224, 224)
 
-    backbone = zoo.create_model("resnet18", features_only=True, out_indices=(1, 2))
+    backbone = zoo.create_model("resnet18", features_only=True, out_indices=(1, 2), frozen_stages=1, norm_eval=True)
     zoo.save_pretrained(backbone, tmp_path / "backbone")
     back = zoo.create_model("resnet18", pretrained=tmp_path / "backbone")
-    assert back.out_indices == [1, 2]
+    assert back.out_indices == [1, 2] and back.frozen_stages == 1 and back.norm_eval
+    assert [p.requires_grad for p in back.parameters()] == [p.requires_grad for p in backbone.parameters()]
     torch.testing.assert_close(back.state_dict(), backbone.state_dict(), rtol=0, atol=0)
+    unfrozen = zoo.create_model("resnet18", pretrained=tmp_path / "backbone", frozen_stages=-1, norm_eval=False)
+    assert unfrozen.frozen_stages == -1 and not unfrozen.norm_eval  # the caller's keywords win
 
     with pytest.raises(ValueError, match="holds weights of resnet18, not resnet34"):
         zoo.create_model("resnet34", pretrained=tmp_path / "mine")

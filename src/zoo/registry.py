@@ -200,8 +200,8 @@ def create_model(
     *,
     features_only: bool = False,
     out_indices: Any = None,
-    frozen_stages: int = -1,
-    norm_eval: bool = False,
+    frozen_stages: int | None = None,
+    norm_eval: bool | None = None,
     fused: bool | None = None,
     **kwargs: Any,
 ):
@@ -217,7 +217,8 @@ def create_model(
         features_only: return a backbone whose forward gives the list of NCHW stage maps.
         out_indices: the stages ``features_only`` returns (default: all).
         frozen_stages, norm_eval: with ``features_only``, freeze stages 0..k / keep BatchNorm in eval
-            mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``).
+            mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``); None: as a
+            ``save_pretrained`` directory recorded them, otherwise -1 (none) / False.
         fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
             elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
             None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
@@ -261,6 +262,8 @@ def create_model(
     if spec is not None and spec.source == "zoo":  # a saved model: its layout comes back as saved
         features_only = features_only or spec.features_only
         out_indices = spec.out_indices if out_indices is None else out_indices
+        frozen_stages = spec.frozen_stages if frozen_stages is None else frozen_stages
+        norm_eval = spec.norm_eval if norm_eval is None else norm_eval
     model = entry.factory(**{**entry.config, **user_kwargs})
     if fused is None:
         fused = _fused_by_default()
@@ -271,11 +274,13 @@ def create_model(
     if features_only:
         from zoo.models.base import FeatureExtractor
 
-        model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
-    elif out_indices is not None or frozen_stages != -1 or norm_eval:
+        model = FeatureExtractor(model, out_indices, -1 if frozen_stages is None else frozen_stages, bool(norm_eval))
+    elif out_indices is not None or frozen_stages not in (None, -1) or norm_eval:
         raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
     model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
                           "out_indices": list(model.out_indices) if features_only else None}
+    if features_only:
+        model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
     model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
     if load:
         state = weights.sources.read_state_dict(spec.fetch())

@@ -58,6 +58,8 @@ class WeightSpec:
     model: str | None = None  # the architecture the weights are for, where known
     features_only: bool = False
     out_indices: Any = None
+    frozen_stages: int = -1
+    norm_eval: bool = False
     pretrained_cfg: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,7 +118,9 @@ def _from_entry(entry: catalog.WeightEntry, revision: str | None = None) -> Weig
 def _from_zoo_config(config: dict[str, Any], origin: str, fetch: Callable[[], Path]) -> WeightSpec:
     return WeightSpec(origin=origin, fetch=fetch, source="zoo", kwargs=dict(config.get("kwargs", {})),
                       model=config["architecture"], features_only=bool(config.get("features_only")),
-                      out_indices=config.get("out_indices"), pretrained_cfg=dict(config.get("pretrained_cfg", {})))
+                      out_indices=config.get("out_indices"), frozen_stages=int(config.get("frozen_stages", -1)),
+                      norm_eval=bool(config.get("norm_eval", False)),
+                      pretrained_cfg=dict(config.get("pretrained_cfg", {})))
 
 
 def _read_config(path: Path) -> dict[str, Any]:
