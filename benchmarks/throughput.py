@@ -6,9 +6,9 @@
 For every model, each peer that has the architecture is built with the same random weights' shapes;
 calls alternate between the peers (zoo, timm, torchvision, then timm, torchvision, zoo, …) after a
 warm-up, and the median time per call is reported: inference at batch 1 and 16 and one SGD training
-step at batch 16, fp32 on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower); `noise` is the largest
-interquartile range over median of any peer's timings. Also printed: the time of
-`import zoo` (after torch) and of `create_model("resnet50")`, next to timm's and torchvision's.
+step at batch 16, fp32 on the CPU. `ratio` is zoo / the faster peer (≥ 1.0: the zoo is not slower);
+`noise` is the largest interquartile range over median of any peer's timings. Also printed: the time
+of `import zoo` (after torch) and of `create_model("resnet50")`, next to timm's and torchvision's.
 """
 
 from __future__ import annotations

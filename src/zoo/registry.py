@@ -264,6 +264,7 @@ def create_model(
         out_indices = spec.out_indices if out_indices is None else out_indices
         frozen_stages = spec.frozen_stages if frozen_stages is None else frozen_stages
         norm_eval = spec.norm_eval if norm_eval is None else norm_eval
+    frozen_stages, norm_eval = (-1 if frozen_stages is None else frozen_stages), bool(norm_eval)
     model = entry.factory(**{**entry.config, **user_kwargs})
     if fused is None:
         fused = _fused_by_default()
@@ -274,8 +275,8 @@ def create_model(
     if features_only:
         from zoo.models.base import FeatureExtractor
 
-        model = FeatureExtractor(model, out_indices, -1 if frozen_stages is None else frozen_stages, bool(norm_eval))
-    elif out_indices is not None or frozen_stages not in (None, -1) or norm_eval:
+        model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
+    elif out_indices is not None or frozen_stages != -1 or norm_eval:
         raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
     model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
                           "out_indices": list(model.out_indices) if features_only else None}

@@ -89,14 +89,14 @@ _GATE_NAMES = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}
 
 
 def _excite(unit: ConvNormAct, se: nn.Module | None, x: torch.Tensor) -> torch.Tensor:
-    """``se(unit(x))`` (``se``: a SqueezeExcite, an Identity or None); in inference on the kernels the squeeze's
-    means come out of the unit's epilogue pass, so the map is read once less."""
+    """``se(unit(x))`` (``se``: a SqueezeExcite, an Identity or None) in a fused forward; in inference the
+    squeeze's means come out of the unit's epilogue pass, so the map is read once less."""
     if not isinstance(se, SqueezeExcite):
         x = unit(x)
         return x if se is None else se(x)
     gate, name = _GATE_NAMES.get(type(se.gate)), act_name(unit.act)
     training = torch.is_grad_enabled() and (x.requires_grad or unit.conv.weight.requires_grad)
-    if gate is None or name is None or training or not use_kernel(x):
+    if gate is None or name is None or training:
         return se(unit(x))
     conv_affine = _conv_affine(unit, x)
     if conv_affine is None:
@@ -153,7 +153,7 @@ def _attention_forward(self: Attention, x, window_mask=None):
     """Windowed attention with a relative-position bias (Swin, V1 and V2) as one kernel in inference:
     scores, bias, shift mask, softmax and the value product without writing the score tensor."""
     training = torch.is_grad_enabled() and (x.requires_grad or self.qkv.weight.requires_grad)
-    if self.position_bias is None or training or (self.training and self.attn_drop > 0) or not use_kernel(x):
+    if self.position_bias is None or training or (self.training and self.attn_drop > 0):
         return Attention.forward(self, x, window_mask)
     q, k, v, scale = self.project_qkv(x)
     N = x.shape[1]

@@ -1,9 +1,10 @@
 """The fused operations: ``torch.library`` custom ops whose implementation picks, at each call, the
 Triton kernel (CUDA tensor, Triton installed, not disabled) or the exact PyTorch fallback.
 
-Public functions (``affine_act``, ``affine_act_pool``, ``layer_norm``, ``se_gate``, ``window_attention``) check their
-arguments, then call the custom op when a kernel can run and the fallback directly otherwise (on the
-CPU that spares the custom-op call and lets ``torch.compile`` fuse the fallback with its neighbours).
+Public functions (``affine_act``, ``affine_act_pool``, ``layer_norm``, ``se_gate``, ``window_attention``)
+check their arguments, then call the custom op when a kernel can run and the fallback directly
+otherwise (on the CPU that spares the custom-op call and lets ``torch.compile`` fuse the fallback with
+its neighbours).
 Both return the input's dtype (promoted with the residual's): the kernels compute in fp32, the
 fallbacks with PyTorch's own ops (per-channel parameters, normalisation and attention in fp32), so
 fp16/bf16 tensors and the mixed dtypes that autocast produces are handled alike.
