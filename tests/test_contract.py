@@ -34,7 +34,7 @@ def _params(names):
 
 def small_config(name: str) -> dict:
     """A ViT is checked at a 4×4 patch grid: the contract does not depend on the grid, the cost does."""
-    patch = zoo.registry._entry(name).config.get("patch_size")
+    patch = zoo.registry.get_entry(name).config.get("patch_size")
     return {"img_size": 4 * patch} if zoo.model_info(name).family == "vit" and patch else {}
 
 

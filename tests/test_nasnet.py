@@ -44,7 +44,7 @@ def test_cells_follow_their_description():
 
 
 def test_scheduled_drop_path():
-    assert "drop_path_rate" in zoo.registry._entry("nasnet_a_large").accepted_keywords()
+    assert "drop_path_rate" in zoo.registry.get_entry("nasnet_a_large").accepted_keywords()
     torch.manual_seed(0)
     m = NASNet(cells_per_stage=2, penultimate_filters=192, stem_width=8, drop_path_rate=0.3)  # a small NASNet-A
     cells = [c for stage in list(m.stages)[1:] for c in stage]

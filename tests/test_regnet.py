@@ -34,7 +34,7 @@ def test_stage_config_reproduces_the_paper():
 def test_stage_config_matches_torchvision(name):
     from torchvision.models.regnet import BlockParams
 
-    c = zoo.registry._entry(name).config  # the parameters the model is registered with
+    c = zoo.registry.get_entry(name).config  # the parameters the model is registered with
     ours = stage_config(c["depth"], c["w0"], c["wa"], c["wm"], c["group_width"])
     ref = BlockParams.from_init_params(c["depth"], c["w0"], c["wa"], c["wm"], c["group_width"])
     assert [(s.width, s.depth, s.group_width) for s in ours] == list(zip(ref.widths, ref.depths, ref.group_widths))

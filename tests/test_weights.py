@@ -469,14 +469,14 @@ def test_a_timm_alias_with_keywords_gets_the_weights_of_its_timm_network():
 
 def test_weight_keywords_are_accepted_by_their_models():
     """Keywords a weight needs (bn_eps, transform_input, img_size) exist on the registered model."""
-    from zoo.registry import _entry
+    from zoo.registry import get_entry
     from zoo.weights.catalog import _entries
 
     checked = 0
     for name, entries in _entries().items():
         if name not in zoo.list_models():
             continue
-        accepted = _entry(name).accepted_keywords()
+        accepted = get_entry(name).accepted_keywords()
         for e in entries:
             if accepted is not None:
                 assert set(e.arch) <= set(accepted), f"{e.name} needs {e.arch}, {name}() accepts {accepted}"

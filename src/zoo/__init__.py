@@ -7,12 +7,14 @@
 first use.
 """
 
-from .registry import ModelInfo, create_model, list_models, model_info, register
+from .registry import ModelInfo, list_models, register
 
 __version__ = "0.1.0"
 
 # name → module providing it; imported on first attribute access (PEP 562)
 _LAZY = {
+    "create_model": "zoo.factory",
+    "model_info": "zoo.factory",
     "convert_state_dict": "zoo.weights.convert",
     "list_pretrained": "zoo.weights.catalog",
     "load_pretrained": "zoo.weights.load",
@@ -30,7 +32,7 @@ _LAZY = {
     "fused": None,  # the subpackage itself
 }
 
-__all__ = ["ModelInfo", "create_model", "list_models", "model_info", "register", *_LAZY]
+__all__ = ["ModelInfo", "list_models", "register", *_LAZY]
 
 
 def __getattr__(name: str):

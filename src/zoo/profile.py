@@ -370,7 +370,8 @@ class _SkipInitOnMeta(TorchFunctionMode):
 
 def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module, str, tuple[int, ...]]:
     if isinstance(model_or_name, str):
-        from zoo.registry import _entry, create_model, model_info, resolve_name
+        from zoo.factory import create_model
+        from zoo.registry import get_entry, model_info, resolve_name
 
         name, _ = resolve_name(model_or_name)
         if input_size is None:
@@ -378,7 +379,7 @@ def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module
                 input_size = model_info(name).input_size
             except ValueError:  # registered without a catalog entry
                 input_size = None
-        accepted = _entry(name).accepted_keywords() or ()
+        accepted = get_entry(name).accepted_keywords() or ()
         if input_size is not None and "img_size" in accepted and "img_size" not in kwargs:
             # a ViT/Swin is built for one input size: build it for the size counted
             h, w = (input_size, input_size) if isinstance(input_size, int) else tuple(input_size)[-2:]

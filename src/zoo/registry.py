@@ -7,8 +7,9 @@ Every model is described twice, and each description lives where it reads best:
 - its *facts* (paper, input size, reference parameter count and MACs, timm aliases) are data in
   ``zoo/catalog/<family>.toml``.
 
-The catalog is read on first use, so ``import zoo`` imports no family module: ``create_model`` imports
-the one family it needs.
+The catalog is read on first use, so ``import zoo`` imports no family module: looking up an entry imports
+the one family it needs. This module is a leaf: it imports nothing of the zoo (``zoo.factory`` assembles
+models — weights, features, fused layers — on top of it).
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ import fnmatch
 import functools
 import importlib
 import inspect
-import os
-import sys
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any, Callable
 
-__all__ = ["register", "create_model", "list_models", "model_info", "ModelInfo", "resolve_name"]
+__all__ = ["register", "build", "get_entry", "list_models", "model_info", "ModelInfo", "Entry", "resolve_name"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     """A registered architecture: a factory (model class or builder function) and its fixed config."""
 
     factory: Callable[..., Any]
@@ -60,7 +59,7 @@ class _Entry:
         return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
-_REGISTRY: dict[str, _Entry] = {}
+_REGISTRY: dict[str, Entry] = {}
 
 
 def register(name_or_factory=None, factory=None, /, **config):
@@ -68,20 +67,20 @@ def register(name_or_factory=None, factory=None, /, **config):
 
     Two forms::
 
-        register("resnet50", ResNet, block=Bottleneck, layers=(3, 4, 6, 3))   # class + config
+        register("resnet50", ResNet, layers=(3, 4, 6, 3))   # class + config
 
         @register                       # a builder function, registered under its own name
         def my_net(num_classes=1000, **kwargs): ...
     """
     if callable(name_or_factory) and factory is None:  # bare @register
-        _REGISTRY[name_or_factory.__name__] = _Entry(name_or_factory, config)
+        _REGISTRY[name_or_factory.__name__] = Entry(name_or_factory, config)
         return name_or_factory
     if factory is None:  # @register("name")
         def decorator(fn):
-            _REGISTRY[name_or_factory or fn.__name__] = _Entry(fn, config)
+            _REGISTRY[name_or_factory or fn.__name__] = Entry(fn, config)
             return fn
         return decorator
-    _REGISTRY[name_or_factory] = _Entry(factory, config)
+    _REGISTRY[name_or_factory] = Entry(factory, config)
     return factory
 
 
@@ -147,7 +146,8 @@ def resolve_name(name: str) -> tuple[str, dict[str, Any]]:
     raise ValueError(f"unknown model {name!r}.{hint}")
 
 
-def _entry(name: str) -> _Entry:
+def get_entry(name: str) -> Entry:
+    """The registered architecture of a canonical name (imports its family module on first use)."""
     if name not in _REGISTRY:
         infos, _ = _catalog()
         if name in infos:
@@ -179,111 +179,12 @@ def model_info(name: str) -> ModelInfo:
     if canonical not in infos:
         raise ValueError(f"model {canonical!r} is registered but has no catalog entry")
     info = infos[canonical]
-    try:
-        from zoo.weights.catalog import pretrained_tags
-    except ImportError:  # the weights catalog is optional while a family is being added
-        return info
-    return replace(info, pretrained=tuple(pretrained_tags(canonical)))
+    return info
 
 
-def _fused_by_default() -> bool:
-    """The global switch, read without importing ``zoo.fused`` when no one has (it defines the ops)."""
-    dispatch = sys.modules.get("zoo.fused._dispatch")
-    if dispatch is not None:
-        return dispatch.by_default()
-    return os.environ.get("ZOO_FUSED_MODELS", "0") == "1"
-
-
-def create_model(
-    name: str | None = None,
-    pretrained: bool | str = False,
-    *,
-    features_only: bool = False,
-    out_indices: Any = None,
-    frozen_stages: int | None = None,
-    norm_eval: bool | None = None,
-    fused: bool | None = None,
-    **kwargs: Any,
-):
-    """Build a model by name.
-
-    Args:
-        name: a canonical name (``zoo.list_models()``), a timm alias (``"mobilenetv3_large_100"``), or
-            ``"name.tag"`` for the architecture a catalog weight needs (``zoo.list_pretrained()``).
-            May be left out when ``pretrained`` is a ``save_pretrained`` directory or Hub repository
-            whose config names the architecture.
-        pretrained: False, True (the default weights), a tag (``"a1_in1k"``), ``"hf-hub:org/repo"``,
-            or a local ``.safetensors``/``.pth`` file or ``zoo.save_pretrained`` directory.
-        features_only: return a backbone whose forward gives the list of NCHW stage maps.
-        out_indices: the stages ``features_only`` returns (default: all).
-        frozen_stages, norm_eval: with ``features_only``, freeze stages 0..k / keep BatchNorm in eval
-            mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``); None: as a
-            ``save_pretrained`` directory recorded them, otherwise -1 (none) / False.
-        fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
-            elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
-            None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
-        **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
-    """
-    from zoo.weights import load as weights
-
-    tag = None
-    if isinstance(name, str) and "." in name:
-        name, tag = name.split(".", 1)  # "resnet50.a1_in1k", "mobilenetv3_large_100.ra_in1k"
-        if pretrained not in (True, False, None, tag):
-            raise ValueError(f"the name gives the tag {tag!r} and pretrained={pretrained!r} another weight")
-    spec, load = None, pretrained is not False and pretrained is not None
-    if tag is not None or load:
-        canonical, alias_kwargs = resolve_name(name) if name is not None else (None, {})
-        alias = name if alias_kwargs else None
-        spec = weights.resolve_pretrained(canonical, tag or pretrained, alias)
-    if name is None:
-        if spec is None or spec.model is None:
-            raise TypeError("create_model() needs a model name, unless pretrained= names weights that say which "
-                            "architecture they are for (a zoo.save_pretrained directory or Hub repository)")
-        name = spec.model
+def build(name: str, **kwargs: Any):
+    """The bare architecture ``name`` (canonical or alias) with its registered config and ``kwargs``: no
+    weights, no feature wrapper. Family code and counting use it to learn facts about a model."""
     canonical, alias_kwargs = resolve_name(name)
-    if spec is not None and spec.model is not None and spec.model != canonical:
-        raise ValueError(f"{spec.origin} holds weights of {spec.model}, not {canonical}")
-    entry = _entry(canonical)
-    accepted = entry.accepted_keywords()
-    if accepted is not None:
-        unknown = sorted(set(kwargs) - set(accepted))
-        if unknown:
-            raise TypeError(
-                f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-                f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, "
-                "norm_eval, fused"
-            )
-        needed = sorted(set(spec.kwargs) - set(accepted)) if spec is not None else []
-        if needed:
-            raise TypeError(f"the weights {spec.origin} need keyword(s) {', '.join(needed)}, which {canonical}() "
-                            f"does not accept (accepted: {', '.join(accepted)})")
-    user_kwargs = {**alias_kwargs, **(spec.kwargs if spec is not None else {}), **kwargs}
-    if spec is not None and spec.source == "zoo":  # a saved model: its layout comes back as saved
-        features_only = features_only or spec.features_only
-        out_indices = spec.out_indices if out_indices is None else out_indices
-        frozen_stages = spec.frozen_stages if frozen_stages is None else frozen_stages
-        norm_eval = spec.norm_eval if norm_eval is None else norm_eval
-    frozen_stages, norm_eval = (-1 if frozen_stages is None else frozen_stages), bool(norm_eval)
-    model = entry.factory(**{**entry.config, **user_kwargs})
-    if fused is None:
-        fused = _fused_by_default()
-    if fused:
-        from zoo.fused import use_fused
-
-        use_fused(model)
-    if features_only:
-        from zoo.models.base import FeatureExtractor
-
-        model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
-    elif out_indices is not None or frozen_stages != -1 or norm_eval:
-        raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
-    model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
-                          "out_indices": list(model.out_indices) if features_only else None}
-    if features_only:
-        model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
-    model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
-    if load:
-        state = weights.sources.read_state_dict(spec.fetch())
-        weights.apply_state_dict(model, state, canonical, spec.source, spec.origin)
-    return model
+    entry = get_entry(canonical)
+    return entry.factory(**{**entry.config, **alias_kwargs, **kwargs})

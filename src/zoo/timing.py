@@ -99,7 +99,8 @@ def benchmark(
 
     device = torch.device(device)
     if isinstance(model_or_name, str):
-        from zoo.registry import create_model, model_info, resolve_name
+        from zoo.factory import create_model
+        from zoo.registry import model_info, resolve_name
 
         label = resolve_name(model_or_name)[0]
         if input_size is None:

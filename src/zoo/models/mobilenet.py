@@ -25,7 +25,7 @@ from torch import nn
 from zoo.blocks import (
     ClassifierHead, ConvNormAct, DepthwiseSeparable, InvertedResidual, drop_path_rates, make_divisible,
 )
-from zoo.registry import create_model, register
+from zoo.registry import build, register
 
 from .base import Backbone, FeatureInfo
 
@@ -303,7 +303,7 @@ def convert_in_order(state_dict: dict, name: str) -> dict:
     becomes a linear one.
     """
     with torch.device("meta"):
-        zoo_keys = {k: v.ndim for k, v in create_model(name).state_dict().items()}
+        zoo_keys = {k: v.ndim for k, v in build(name).state_dict().items()}
     if len(zoo_keys) != len(state_dict):
         raise ValueError(f"{name}: the checkpoint has {len(state_dict)} tensors, the zoo model {len(zoo_keys)}; "
                          "it is not this architecture")

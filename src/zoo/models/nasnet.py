@@ -23,8 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.blocks import ClassifierHead, ConvNormAct, DropPath, PadSame
-import zoo.registry
-from zoo.registry import register
+from zoo.registry import get_entry, register
 
 from .base import Backbone, FeatureInfo
 
@@ -259,7 +258,7 @@ def _cell_name(timm_name: str, n: int) -> str:
 
 def convert_timm(state_dict: dict, name: str) -> dict:
     """timm's keys (conv0, cell_stem_0, cell_5.comb_iter_0_left.separable_1.depthwise_conv2d, …) → the zoo's."""
-    n = zoo.registry._entry(name).config["cells_per_stage"]
+    n = get_entry(name).config["cells_per_stage"]
     out = {}
     for key, value in state_dict.items():
         key = re.sub(r"^conv0\.conv\.", "stages.stem.conv.conv.", key)

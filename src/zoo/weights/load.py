@@ -34,6 +34,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
+from zoo.registry import model_info, resolve_name
+
 from . import catalog, sources
 
 __all__ = ["WeightSpec", "IncompatibleWeightsError", "resolve_pretrained", "load_pretrained", "apply_state_dict",
@@ -76,8 +78,6 @@ def default_cfg(name: str) -> dict[str, Any]:
     entry = catalog.default_entry(name, required=False)
     if entry is not None:
         return {**entry.data_config(), "tag": None, "weights": None}
-    from zoo.registry import model_info
-
     try:
         input_size = model_info(name).input_size
     except ValueError:  # a model registered by the user, without catalog facts
@@ -142,7 +142,6 @@ def _from_hub(spec: str, name: str | None) -> WeightSpec:
         return _from_zoo_config(config, spec, lambda: sources.fetch_hub_file(repo, (WEIGHTS_FILE,), revision))
     out = WeightSpec(origin=spec, fetch=fetch)
     if "architecture" in config:  # a timm repository: its config names timm's architecture
-        from zoo.registry import resolve_name
 
         out.source, out.model = "timm", resolve_name(config["architecture"])[0] if name is None else None
         cfg = config.get("pretrained_cfg", {})
@@ -263,7 +262,6 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
     own keys, then each converter the family has. Nothing is copied unless everything fits.
     """
     from zoo.models.base import FeatureExtractor
-    from zoo.registry import model_info
 
     target, partial = (model.model, True) if isinstance(model, FeatureExtractor) else (model, False)
     if source is None:

@@ -1,0 +1,124 @@
+"""``create_model``: the one assembler of a model — architecture from the registry, then tags, pretrained
+weights, fused layers and the feature-extraction wrapper (timm's ``_builder`` beside its ``_registry``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from typing import Any
+
+from zoo.registry import ModelInfo, get_entry, resolve_name
+from zoo.registry import model_info as _catalog_info
+from zoo.weights import load as weights
+from zoo.weights.catalog import pretrained_tags
+
+__all__ = ["create_model", "model_info"]
+
+
+def model_info(name: str) -> ModelInfo:
+    """Facts about a model from the catalog — family, paper, input size, reference params and MACs — and
+    its pretrained weights (``.pretrained``)."""
+    info = _catalog_info(name)
+    return replace(info, pretrained=tuple(pretrained_tags(info.name)))
+
+
+def _fused_by_default() -> bool:
+    """The global switch, read without importing ``zoo.fused`` when no one has (it defines the ops)."""
+    dispatch = sys.modules.get("zoo.fused._dispatch")
+    if dispatch is not None:
+        return dispatch.by_default()
+    return os.environ.get("ZOO_FUSED_MODELS", "0") == "1"
+
+
+def create_model(
+    name: str | None = None,
+    pretrained: bool | str = False,
+    *,
+    features_only: bool = False,
+    out_indices: Any = None,
+    frozen_stages: int | None = None,
+    norm_eval: bool | None = None,
+    fused: bool | None = None,
+    **kwargs: Any,
+):
+    """Build a model by name.
+
+    Args:
+        name: a canonical name (``zoo.list_models()``), a timm alias (``"mobilenetv3_large_100"``), or
+            ``"name.tag"`` for the architecture a catalog weight needs (``zoo.list_pretrained()``).
+            May be left out when ``pretrained`` is a ``save_pretrained`` directory or Hub repository
+            whose config names the architecture.
+        pretrained: False, True (the default weights), a tag (``"a1_in1k"``), ``"hf-hub:org/repo"``,
+            or a local ``.safetensors``/``.pth`` file or ``zoo.save_pretrained`` directory.
+        features_only: return a backbone whose forward gives the list of NCHW stage maps.
+        out_indices: the stages ``features_only`` returns (default: all).
+        frozen_stages, norm_eval: with ``features_only``, freeze stages 0..k / keep BatchNorm in eval
+            mode while fine-tuning (see ``zoo.models.base.FeatureExtractor``); None: as a
+            ``save_pretrained`` directory recorded them, otherwise -1 (none) / False.
+        fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
+            elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
+            None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
+        **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
+    """
+    tag = None
+    if isinstance(name, str) and "." in name:
+        name, tag = name.split(".", 1)  # "resnet50.a1_in1k", "mobilenetv3_large_100.ra_in1k"
+        if pretrained not in (True, False, None, tag):
+            raise ValueError(f"the name gives the tag {tag!r} and pretrained={pretrained!r} another weight")
+    spec, load = None, pretrained is not False and pretrained is not None
+    if tag is not None or load:
+        canonical, alias_kwargs = resolve_name(name) if name is not None else (None, {})
+        alias = name if alias_kwargs else None
+        spec = weights.resolve_pretrained(canonical, tag or pretrained, alias)
+    if name is None:
+        if spec is None or spec.model is None:
+            raise TypeError("create_model() needs a model name, unless pretrained= names weights that say which "
+                            "architecture they are for (a zoo.save_pretrained directory or Hub repository)")
+        name = spec.model
+    canonical, alias_kwargs = resolve_name(name)
+    if spec is not None and spec.model is not None and spec.model != canonical:
+        raise ValueError(f"{spec.origin} holds weights of {spec.model}, not {canonical}")
+    entry = get_entry(canonical)
+    accepted = entry.accepted_keywords()
+    if accepted is not None:
+        unknown = sorted(set(kwargs) - set(accepted))
+        if unknown:
+            raise TypeError(
+                f"{canonical}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
+                f"accepted: {', '.join(accepted)}; and pretrained, features_only, out_indices, frozen_stages, "
+                "norm_eval, fused"
+            )
+        needed = sorted(set(spec.kwargs) - set(accepted)) if spec is not None else []
+        if needed:
+            raise TypeError(f"the weights {spec.origin} need keyword(s) {', '.join(needed)}, which {canonical}() "
+                            f"does not accept (accepted: {', '.join(accepted)})")
+    user_kwargs = {**alias_kwargs, **(spec.kwargs if spec is not None else {}), **kwargs}
+    if spec is not None and spec.source == "zoo":  # a saved model: its layout comes back as saved
+        features_only = features_only or spec.features_only
+        out_indices = spec.out_indices if out_indices is None else out_indices
+        frozen_stages = spec.frozen_stages if frozen_stages is None else frozen_stages
+        norm_eval = spec.norm_eval if norm_eval is None else norm_eval
+    frozen_stages, norm_eval = (-1 if frozen_stages is None else frozen_stages), bool(norm_eval)
+    model = entry.factory(**{**entry.config, **user_kwargs})
+    if fused is None:
+        fused = _fused_by_default()
+    if fused:
+        from zoo.fused import use_fused
+
+        use_fused(model)
+    if features_only:
+        from zoo.models.base import FeatureExtractor
+
+        model = FeatureExtractor(model, out_indices, frozen_stages, norm_eval)
+    elif out_indices is not None or frozen_stages != -1 or norm_eval:
+        raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
+    model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
+                          "out_indices": list(model.out_indices) if features_only else None}
+    if features_only:
+        model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
+    model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
+    if load:
+        state = weights.sources.read_state_dict(spec.fetch())
+        weights.apply_state_dict(model, state, canonical, spec.source, spec.origin)
+    return model
