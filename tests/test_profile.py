@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import zoo
-from zoo.profile import UncountedOperatorError, profile, register_formula
+from zoo.profiling import UncountedOperatorError, profile, register_formula
 
 
 class Fn(nn.Module):
@@ -265,10 +265,11 @@ def test_table_summary_and_exports():
     assert p.elementwise_flops["normalization"] % (4 * 64) == 0
 
 
-def test_public_names_are_lazy_and_callable():
-    module = sys.modules["zoo.profile"]
-    assert callable(module) and module(nn.Linear(3, 2), (3,)).macs == 6  # even when shadowed by the module
-    assert zoo.Profile is module.Profile and zoo.profile(nn.Linear(3, 2), (3,)).macs == 6
+def test_public_names_are_plain_functions_of_one_module():
+    import zoo.profiling
+
+    assert zoo.profile is zoo.profiling.profile and zoo.Profile is zoo.profiling.Profile
+    assert zoo.profile(nn.Linear(3, 2), (3,)).macs == 6
 
 
 # ---------------------------------------------------------------------------------------------- benchmark
@@ -292,7 +293,7 @@ def test_benchmark_measures_on_a_real_device():
 
 def test_meta_shortcuts_change_nothing(monkeypatch):
     """The shortcuts for common operators on meta give the same profile as PyTorch's meta kernels."""
-    module = sys.modules["zoo.profile"]  # `import zoo.profile as m` gives zoo's attribute: the function
+    module = sys.modules["zoo.profiling"]
 
     class Net(nn.Module):
         def __init__(self):
@@ -312,3 +313,22 @@ def test_meta_shortcuts_change_nothing(monkeypatch):
         with monkeypatch.context() as m:
             m.setattr(module, "_fast_meta", lambda func, args: None)
             assert profile(Net(), (3, 6, 7), batch_size=2, mode=mode).to_dict() == fast
+
+
+def test_profile_and_benchmark_resolve_names_alike(forget_registrations):
+    """One resolver: a user-registered net without catalog facts, a ViT rebuilt for the size asked and a
+    ``name.tag`` at its weight's input size work the same in zoo.profile and zoo.benchmark."""
+
+    @zoo.register
+    def tiny_user_net(num_classes=1000, in_chans=3):
+        return nn.Sequential(nn.Conv2d(in_chans, 4, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, num_classes))
+
+    assert profile("tiny_user_net", 32).params == (3 * 4 * 9 + 4) + (4 * 1000 + 1000)
+    assert zoo.benchmark("tiny_user_net", 32, warmup=0, repeats=1).input_shape == (1, 3, 32, 32)
+    r = zoo.benchmark("vit_ti_16", 64, warmup=0, repeats=1, num_classes=2)
+    assert (r.input_shape, r.model) == ((1, 3, 64, 64), "vit_ti_16")
+    # 16 patches + class token at 64 px against 197 tokens at 224: the count follows the size asked
+    assert profile("vit_ti_16", 64).macs < profile("vit_ti_16").macs / 10
+    tagged = profile("vit_b_16.tv_imagenet1k_swag_e2e_v1")  # a weight made at 384 px
+    assert (tagged.model, tagged.input_shape) == ("vit_b_16.tv_imagenet1k_swag_e2e_v1", (1, 3, 384, 384))
+    assert zoo.benchmark("vit_ti_16.augreg_in21k_ft_in1k", warmup=0, repeats=1).input_shape == (1, 3, 224, 224)

@@ -24,8 +24,8 @@ _LAZY = {
     "transforms": "zoo.weights.preprocess",
     "class_names": "zoo.weights.preprocess",
     "train": None,  # the module itself: zoo.train.fit(...)
-    "profile": "zoo.profile",
-    "Profile": "zoo.profile",
+    "profile": "zoo.profiling",
+    "Profile": "zoo.profiling",
     "benchmark": "zoo.timing",
     "Benchmark": "zoo.timing",
     "fuse": "zoo.fused",
@@ -44,8 +44,7 @@ def __getattr__(name: str):
             globals()[name] = value
             return value
         module = importlib.import_module(_LAZY[name])
-        # every name this module provides, so that a submodule named like its function (zoo.profile)
-        # does not stay shadowed by the import system's setattr
+        # every name this module provides, in one go
         globals().update({n: getattr(module, n) for n, m in _LAZY.items() if m == _LAZY[name]})
         return globals()[name]
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")

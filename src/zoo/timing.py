@@ -21,6 +21,8 @@ from typing import Any, Sequence
 import torch
 from torch import nn
 
+from zoo.resolve import input_shape, resolve_model
+
 __all__ = ["benchmark", "Benchmark"]
 
 
@@ -95,28 +97,14 @@ def benchmark(
         raise ValueError(f"mode must be 'eval' or 'train', got {mode!r}")
     if not isinstance(repeats, int) or repeats < 1 or not isinstance(warmup, int) or warmup < 0:
         raise ValueError(f"need repeats >= 1 and warmup >= 0, got repeats={repeats!r}, warmup={warmup!r}")
-    from zoo.profile import _input_shape
-
     device = torch.device(device)
-    if isinstance(model_or_name, str):
-        from zoo.factory import create_model
-        from zoo.registry import model_info, resolve_name
-
-        label = resolve_name(model_or_name)[0]
-        if input_size is None:
-            input_size = model_info(label).input_size
-        model = create_model(model_or_name, **model_kwargs)
-    elif isinstance(model_or_name, nn.Module):
-        if model_kwargs:
-            raise TypeError(f"model keywords ({', '.join(model_kwargs)}) are only accepted with a model name")
-        label, model = type(model_or_name).__name__, copy.deepcopy(model_or_name)
-    else:
-        raise TypeError(
-            f"zoo.benchmark expects an nn.Module or a model name, got {type(model_or_name).__name__}"
-        )
+    resolved = resolve_model(model_or_name, input_size, model_kwargs=model_kwargs, caller="zoo.benchmark")
+    label, input_size = resolved.label, resolved.input_size
+    # a module given is left as it is: the run moves and converts a copy
+    model = resolved.model if isinstance(model_or_name, str) else copy.deepcopy(resolved.model)
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     model = model.to(device=device, dtype=dtype, memory_format=memory_format).train(mode == "train")
-    shape = _input_shape(model, input_size, batch_size)
+    shape = input_shape(model, input_size, batch_size)
     x = torch.randn(shape, device=device, dtype=dtype)
     if channels_last and x.ndim == 4:
         x = x.contiguous(memory_format=torch.channels_last)

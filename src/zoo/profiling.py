@@ -42,8 +42,6 @@ mode they run and count.
 from __future__ import annotations
 
 import contextlib
-import sys
-import types
 import weakref
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -51,12 +49,12 @@ from typing import Any, Sequence
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
 from zoo.formulas import (ELEMENTWISE_COSTS, FORMULAS, UncountedOperatorError, elementwise_cost, has_mac_work,
                           register_formula)
+from zoo.resolve import input_shape, resolve_model
 
 __all__ = ["profile", "Profile", "ModuleStats", "UncountedOperatorError", "register_formula", "ELEMENTWISE_COSTS"]
 
@@ -175,7 +173,7 @@ class _Counter(TorchDispatchMode):
         elif has_mac_work(op):
             raise UncountedOperatorError(
                 f"operator {func} does multiply-accumulate work but zoo.profile has no formula for it; "
-                f"register one with `from zoo.profile import register_formula`, `@register_formula({op!r})`"
+                f"register one with `from zoo.profiling import register_formula`, `@register_formula({op!r})`"
             )
         else:
             macs = 0
@@ -354,62 +352,6 @@ def _substitutes(model: nn.Module, device: torch.device, dtype: torch.dtype) -> 
     return out
 
 
-class _SkipInitOnMeta(TorchFunctionMode):
-    """While a model is built on the meta device, in-place initialisation (``normal_``, ``uniform_``,
-    ``fill_`` …) has no values to change: skip it, and half the build time with it."""
-
-    _INIT = {getattr(torch.Tensor, n) for n in ("normal_", "uniform_", "zero_", "fill_", "erfinv_", "mul_", "add_",
-                                                 "clamp_", "copy_", "exponential_", "bernoulli_", "random_", "div_",
-                                                 "sub_")}
-
-    def __torch_function__(self, func, types_, args=(), kwargs=None):
-        if func in self._INIT and isinstance(args[0], torch.Tensor) and args[0].is_meta:
-            return args[0]
-        return func(*args, **(kwargs or {}))
-
-
-def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module, str, tuple[int, ...]]:
-    if isinstance(model_or_name, str):
-        from zoo.factory import create_model
-        from zoo.registry import get_entry, model_info, resolve_name
-
-        name, _ = resolve_name(model_or_name)
-        if input_size is None:
-            try:
-                input_size = model_info(name).input_size
-            except ValueError:  # registered without a catalog entry
-                input_size = None
-        accepted = get_entry(name).accepted_keywords() or ()
-        if input_size is not None and "img_size" in accepted and "img_size" not in kwargs:
-            # a ViT/Swin is built for one input size: build it for the size counted
-            h, w = (input_size, input_size) if isinstance(input_size, int) else tuple(input_size)[-2:]
-            kwargs = {**kwargs, "img_size": h if h == w else (h, w)}
-        with torch.device(device), _SkipInitOnMeta() if device.type == "meta" else contextlib.nullcontext():
-            model = create_model(model_or_name, **kwargs)
-        return model, name, input_size
-    if not isinstance(model_or_name, nn.Module):
-        raise TypeError(
-            f"zoo.profile expects an nn.Module or a model name (see zoo.list_models()), "
-            f"got {type(model_or_name).__name__}"
-        )
-    if kwargs:
-        raise TypeError(f"model keywords ({', '.join(kwargs)}) are only accepted with a model name, not a module")
-    return model_or_name, type(model_or_name).__name__, input_size
-
-
-def _input_shape(model: nn.Module, input_size, batch_size: int) -> tuple[int, ...]:
-    if input_size is None:
-        input_size = (getattr(model, "in_chans", 3), 224, 224)
-    if isinstance(input_size, int):
-        input_size = (getattr(model, "in_chans", 3), input_size, input_size)
-    input_size = tuple(input_size)
-    if not input_size or not all(isinstance(s, int) and s > 0 for s in input_size):
-        raise ValueError(f"input_size must be positive integers such as (3, 224, 224), got {input_size!r}")
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    return (batch_size, *input_size)
-
-
 def _param_count(module: nn.Module, memo: dict) -> int:
     return sum(p.numel() for p in _param_set(module, memo).values())
 
@@ -467,11 +409,12 @@ def profile(
         raise ValueError(f"depth must be a non-negative integer, got {depth!r}")
     train = mode == "train"
     device = torch.device(device)
-    model, label, input_size = _resolve_model(model_or_name, input_size, device, model_kwargs)
+    resolved = resolve_model(model_or_name, input_size, model_kwargs=model_kwargs, device=device)
+    model, label, input_size = resolved.model, resolved.label, resolved.input_size
     state = _substitutes(model, device, dtype)
 
     if inputs is None:
-        shape = _input_shape(model, input_size, batch_size)
+        shape = input_shape(model, input_size, batch_size)
         inputs = (torch.randn(shape, device=device, dtype=dtype),)
     else:
         inputs = inputs if isinstance(inputs, tuple) else (inputs,)
@@ -604,13 +547,3 @@ def profile(
         modules=list(stats.values()),
         depth=depth,
     )
-
-
-class _CallableModule(types.ModuleType):
-    """``zoo.profile(...)`` works even after ``import zoo.profile`` made ``zoo.profile`` this module."""
-
-    def __call__(self, *args, **kwargs) -> Profile:
-        return profile(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
