@@ -40,7 +40,7 @@ def test_cells_follow_their_description():
     # the normal cell's third block adds h_{i-1} unchanged: an identity, with no parameters
     assert isinstance(normal.blocks[2].right, torch.nn.Identity)
     with pytest.raises(ValueError, match="prev must be"):
-        Cell(NORMAL_CELL, 48, 32, 8, prev="pool")
+        Cell(NORMAL_CELL, cur_chs=48, prev_chs=32, chs=8, prev="pool")
 
 
 def test_scheduled_drop_path():
@@ -66,6 +66,6 @@ def test_bad_cell_description_is_a_clear_error():
     from zoo.models.nasnet import CellSpec
 
     with pytest.raises(ValueError, match="unknown operation 'conv9'"):
-        Cell(CellSpec((("conv9", 0, "id", 1),), (2,), False), 8, 8, 8, prev="conv")
+        Cell(CellSpec((("conv9", 0, "id", 1),), (2,), False), cur_chs=8, prev_chs=8, chs=8, prev="conv")
     with pytest.raises(ValueError, match="cannot change the width"):
-        Cell(NORMAL_CELL, 8, 16, 8, prev="raw")  # a pool on the raw 16-channel h_{i-1}
+        Cell(NORMAL_CELL, cur_chs=8, prev_chs=16, chs=8, prev="raw")  # a pool on the raw 16-channel h_{i-1}

@@ -46,7 +46,7 @@ def test_fuse_matches_unfused_model(name):
     torch.manual_seed(0)
     model = randomize_norms(zoo.create_model(name)).eval()
     fused = zoo.fuse(model)
-    assert fused is not model and all(type(m) is not zf.modules._TWINS.get(type(m)) for m in model.modules())
+    assert fused is not model and all(type(m) not in zf.modules.TWINS.values() for m in model.modules())
     left = [n for n, m in fused.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if name.startswith(("resnet", "resnext", "vgg", "mobilenet", "efficientnet", "regnet")):
         assert not left, f"BatchNorm left unfolded: {left}"
@@ -112,7 +112,9 @@ def test_fused_model_trains_like_the_unfused_one(use_kernels):
     ref_loss, ref_grads = _train_step(plain, x, y)
     assert rel(loss, ref_loss) < 1e-5
     for n, g in ref_grads.items():
-        assert rel(grads[n], g) < 1e-4, n
+        # a BatchNorm bias gradient is a sum over N·H·W with cancellation: the kernels' reduction order
+        # (Triton 3.8's interpreter) moves it by ~1.3e-4 of its largest entry
+        assert rel(grads[n], g) < 3e-4, n
     for (n, b), rb in zip(fused.named_buffers(), plain.buffers()):
         assert torch.allclose(b.float(), rb.float(), rtol=1e-5, atol=1e-6), n
     fused.eval(), plain.eval()
@@ -134,15 +136,41 @@ def test_create_model_fused_keyword():
     assert type(model.stages.stem) is ConvNormAct
 
 
-def test_fused_model_pickles():
-    model = zoo.fuse(_tiny_resnet())
-    buf = io.BytesIO()
-    torch.save(model, buf)
-    buf.seek(0)
-    again = torch.load(buf, weights_only=False)
-    x = torch.randn(1, 3, 32, 32)
+def test_fused_model_pickles_and_loads_in_a_fresh_process(tmp_path):
+    """The twins are plain classes of zoo.fused.modules: a fused model saved here loads in another interpreter
+    (which has imported nothing but torch) and computes the same outputs."""
+    model = zoo.fuse(zoo.create_model("convnext_tiny", num_classes=3, drop_path_rate=0.1))
+    x = torch.randn(1, 3, 64, 64)
+    torch.save({"model": model, "x": x}, tmp_path / "fused.pt")
     with torch.no_grad():
-        assert torch.equal(again(x), model(x))
+        torch.save(model(x), tmp_path / "expected.pt")
+    script = (f"import torch; d = torch.load({str(tmp_path / 'fused.pt')!r}, weights_only=False); "
+              "m = d['model']; assert 'FusedConvNeXtBlock' in {type(b).__name__ for b in m.modules()}; "
+              f"out = m(d['x']); ref = torch.load({str(tmp_path / 'expected.pt')!r}); "
+              "assert torch.allclose(out, ref, rtol=1e-5, atol=1e-6), (out - ref).abs().max(); print('ok')")
+    env = {**os.environ, "PYTHONPATH": str(Path(zoo.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_register_fused_takes_a_twin_class():
+    class Block(nn.Module):
+        def forward(self, x):
+            return x + 1
+
+    class FusedBlock(zf.modules.FusedTwin, Block):
+        def fused_forward(self, x):
+            return x + 1
+
+    try:
+        zf.register_fused(Block, FusedBlock)
+        model = zf.use_fused(nn.Sequential(Block()))
+        assert type(model[0]) is FusedBlock and torch.equal(model(torch.zeros(2)), torch.ones(2))
+        assert type(zf.unfuse(model)[0]) is Block
+        with pytest.raises(TypeError, match="deriving from FusedTwin"):
+            zf.register_fused(Block, Block)
+    finally:
+        zf.modules.TWINS.pop(Block, None)
 
 
 class _Mixer(nn.Module):

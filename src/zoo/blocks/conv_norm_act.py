@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .activations import make_act
 from .padding import same_padding
 
 __all__ = ["ConvNormAct", "Conv2dSame", "make_divisible"]
@@ -75,7 +76,7 @@ class ConvNormAct(nn.Module):
             bias=(norm is None) if bias is None else bias,
         )
         self.norm = norm(out_chs) if norm is not None else nn.Identity()
-        self.act = _make_act(act) if act is not None else nn.Identity()
+        self.act = make_act(act) if act is not None else nn.Identity()
 
     @property
     def out_channels(self) -> int:
@@ -83,10 +84,3 @@ class ConvNormAct(nn.Module):
 
     def forward(self, x):
         return self.act(self.norm(self.conv(x)))
-
-
-def _make_act(act: Layer) -> nn.Module:
-    """Activations that can work in place do so: they follow a fresh conv/norm output."""
-    if act in (nn.ReLU, nn.ReLU6, nn.Hardswish, nn.Hardsigmoid, nn.SiLU):
-        return act(inplace=True)
-    return act()

@@ -33,6 +33,7 @@ class BasicBlock(nn.Module):
         self,
         in_chs: int,
         out_chs: int,
+        *,
         stride: int = 1,
         norm: Layer = nn.BatchNorm2d,
         act: Layer = nn.ReLU,
@@ -49,6 +50,10 @@ class BasicBlock(nn.Module):
         shortcut = x if self.shortcut is None else self.shortcut(x)
         return self.act(self.drop_path(self.conv2(self.conv1(x))) + shortcut)
 
+    def zero_init_last(self) -> None:
+        """Start the residual branch as zero (its last BatchNorm weight 0): the block begins as its shortcut."""
+        nn.init.zeros_(self.conv2.norm.weight)
+
 
 class Bottleneck(nn.Module):
     """1×1 reduce → 3×3 (grouped, strided) → optional squeeze-excite → 1×1 expand, plus shortcut.
@@ -63,6 +68,7 @@ class Bottleneck(nn.Module):
         self,
         in_chs: int,
         out_chs: int,
+        *,
         stride: int = 1,
         mid_chs: int | None = None,
         groups: int = 1,
@@ -85,6 +91,10 @@ class Bottleneck(nn.Module):
         shortcut = x if self.shortcut is None else self.shortcut(x)
         return self.act(self.drop_path(self.conv3(self.se(self.conv2(self.conv1(x))))) + shortcut)
 
+    def zero_init_last(self) -> None:
+        """Start the residual branch as zero (its last BatchNorm weight 0): the block begins as its shortcut."""
+        nn.init.zeros_(self.conv3.norm.weight)
+
 
 class ScaledResidual(nn.Module):
     """``act(x + scale · branch(x))``: the residual of Inception-ResNet (Szegedy et al., 2016).
@@ -94,7 +104,7 @@ class ScaledResidual(nn.Module):
     Connections on Learning"). ``act=None`` leaves the sum as it is (the last block of the network).
     """
 
-    def __init__(self, branch: nn.Module, scale: float = 1.0, act: Layer | None = nn.ReLU, drop_path: float = 0.0):
+    def __init__(self, branch: nn.Module, *, scale: float = 1.0, act: Layer | None = nn.ReLU, drop_path: float = 0.0):
         super().__init__()
         self.branch = branch
         self.scale = scale

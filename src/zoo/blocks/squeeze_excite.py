@@ -7,6 +7,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from .activations import make_act
+
 __all__ = ["SqueezeExcite"]
 
 
@@ -32,7 +34,7 @@ class SqueezeExcite(nn.Module):
     ):
         super().__init__()
         self.fc1 = nn.Conv2d(chs, squeeze_chs, 1)
-        self.act = act(inplace=True) if act in (nn.ReLU, nn.SiLU, nn.ReLU6, nn.Hardswish) else act()
+        self.act = make_act(act)
         self.fc2 = nn.Conv2d(squeeze_chs, chs, 1)
         self.gate = gate()
         self.inplace = inplace

@@ -10,10 +10,14 @@ from __future__ import annotations
 import triton
 import triton.language as tl
 
+from zoo.blocks.activations import FUSED_ACTIVATIONS
+from zoo.blocks.activations import GATES as GATE_NAMES
+
 from ._dispatch import interpreting
 
-ACTS = {"identity": 0, "relu": 1, "relu6": 2, "hardswish": 3, "hardsigmoid": 4, "silu": 5, "gelu": 6}
-GATES = {"sigmoid": 0, "hardsigmoid": 1}
+# the branch codes of ``_act`` / ``_act_grad`` and of the gate, in the order of zoo.blocks.activations' table
+ACTS = {name: code for code, name in enumerate(FUSED_ACTIVATIONS)}
+GATES = {name: code for code, name in enumerate(GATE_NAMES)}
 DOT_MIN = 16  # smallest M, N, K of tl.dot on NVIDIA GPUs
 
 ELEMENTWISE_BLOCK = 1024

@@ -5,8 +5,8 @@ parameters, buffers and state dict; ``isinstance`` still holds) whose forward ca
 when a kernel can run, and is the block's own forward otherwise (on the CPU the ops' fallbacks would
 only add calls). Every fused forward falls back to the block's own forward for what it does not cover
 (an activation or norm it does not know, drop-path in training), so a fused model computes the same
-function in training and in eval. A family's own block gets a twin by defining ``fused_forward(self, x, ...)``,
-or by ``register_fused``.
+function in training and in eval. Every twin is a plain class of this module (``TWINS``); blocks of
+your own get one with ``register_fused``.
 """
 
 from __future__ import annotations
@@ -16,24 +16,17 @@ from typing import Callable
 import torch
 from torch import nn
 
-from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNormAct, FusedMBConv, InvertedResidual, LayerNorm2d,
-                        SqueezeExcite)
+from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNormAct, DropPath, FusedMBConv, InvertedResidual,
+                        LayerNorm2d, LayerScale, SqueezeExcite)
+from zoo.models.convnext import ConvNeXtBlock
+from zoo.models.swin import SwinBlock
+
+from zoo.blocks.activations import act_name, gate_name
 
 from ._dispatch import use_kernel
 from .ops import affine_act, affine_act_pool, layer_norm, se_gate, window_attention
 
-__all__ = ["use_fused", "register_fused", "act_name", "conv_norm_act"]
-
-_ACT_NAMES = {nn.Identity: "identity", nn.ReLU: "relu", nn.ReLU6: "relu6", nn.Hardswish: "hardswish",
-              nn.Hardsigmoid: "hardsigmoid", nn.SiLU: "silu"}
-
-
-def act_name(module: nn.Module) -> str | None:
-    """The fused ops' name for an activation module, or None when they do not implement it."""
-    if type(module) is nn.GELU:
-        return "gelu" if module.approximate == "none" else None
-    return _ACT_NAMES.get(type(module))
-
+__all__ = ["use_fused", "unfuse", "register_fused", "conv_norm_act", "FusedTwin", "TWINS"]
 
 def _norm_affine(norm: nn.BatchNorm2d | nn.Identity, x: torch.Tensor):
     """(scale, shift) with ``norm(x) == x·scale[c] + shift[c]``; batch statistics (and the running-stat update)
@@ -85,16 +78,13 @@ def _conv_affine(unit: ConvNormAct, x: torch.Tensor):
     return y, *_norm_affine(unit.norm, y)
 
 
-_GATE_NAMES = {nn.Sigmoid: "sigmoid", nn.Hardsigmoid: "hardsigmoid"}
-
-
 def _excite(unit: ConvNormAct, se: nn.Module | None, x: torch.Tensor) -> torch.Tensor:
     """``se(unit(x))`` (``se``: a SqueezeExcite, an Identity or None) in a fused forward; in inference the
     squeeze's means come out of the unit's epilogue pass, so the map is read once less."""
     if not isinstance(se, SqueezeExcite):
         x = unit(x)
         return x if se is None else se(x)
-    gate, name = _GATE_NAMES.get(type(se.gate)), act_name(unit.act)
+    gate, name = gate_name(se.gate), act_name(unit.act)
     training = torch.is_grad_enabled() and (x.requires_grad or unit.conv.weight.requires_grad)
     if gate is None or name is None or training:
         return se(unit(x))
@@ -162,7 +152,7 @@ def _attention_forward(self: Attention, x, window_mask=None):
 
 
 def _squeeze_excite_forward(self: SqueezeExcite, x):
-    gate = _GATE_NAMES.get(type(self.gate))
+    gate = gate_name(self.gate)
     if gate is None or x.ndim != 4 or (torch.is_grad_enabled() and (x.requires_grad or self.fc2.weight.requires_grad)):
         return SqueezeExcite.forward(self, x)  # the gate op is for inference
     logits = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))
@@ -180,67 +170,122 @@ def _layer_norm_2d_forward(self: nn.LayerNorm, x):
     return layer_norm(x, self.weight, self.bias, self.eps, channel_dim=1)
 
 
-_FORWARDS: dict[type, Callable] = {
-    ConvNormAct: _conv_norm_act_forward,
-    BasicBlock: _residual_forward("conv2", lambda b, x: b.conv1(x), BasicBlock),
-    Bottleneck: _residual_forward("conv3", lambda b, x: _excite(b.conv2, b.se, b.conv1(x)), Bottleneck),
-    InvertedResidual: _inverted_residual_forward,
-    FusedMBConv: _inverted_residual_forward,
-    Attention: _attention_forward,
-    SqueezeExcite: _squeeze_excite_forward,
-    nn.LayerNorm: _layer_norm_forward,
-    LayerNorm2d: _layer_norm_2d_forward,
-}
-_TWINS: dict[type, type] = {}
+def _convnext_block_forward(self: ConvNeXtBlock, x):
+    """ConvNeXt's block: layer scale and the residual add in one pass."""
+    if self.training and isinstance(self.drop_path, DropPath):
+        return ConvNeXtBlock.forward(self, x)
+    y = self.mlp(self.norm(self.conv_dw(x).permute(0, 2, 3, 1)))
+    gamma = self.ls.gamma if isinstance(self.ls, LayerScale) else None
+    return affine_act(y.permute(0, 3, 1, 2), gamma, residual=x, residual_in_act=True, inplace=True)
 
 
-def register_fused(cls: type, forward: Callable) -> None:
-    """Use ``forward(self, x)`` for ``cls`` modules in fused models (it should fall back to ``cls.forward``
-    for what the fused ops do not cover)."""
-    _FORWARDS[cls] = forward
-    _TWINS.pop(cls, None)
+def _swin_block_forward(self: SwinBlock, x, shift=(0, 0), mask=None):
+    """Swin V2's post-norms, each fused with its residual add (the attention and the norms have twins of
+    their own)."""
+    if not self.post_norm or (self.training and isinstance(self.drop_path, DropPath)):
+        return SwinBlock.forward(self, x, shift, mask)
+    for norm, branch in ((self.norm1, lambda x: self._attention(x, shift, mask)), (self.norm2, self.mlp)):
+        x = layer_norm(branch(x), norm.weight, norm.bias, norm.eps, residual=x)
+    return x
 
 
-def _fused_forward(cls: type) -> Callable | None:
-    if cls in _FORWARDS:
-        return _FORWARDS[cls]
-    if "fused_forward" in vars(cls):  # a family's own block
-        return cls.fused_forward
-    if issubclass(cls, nn.LayerNorm) and cls.__name__ == "LayerNorm2d":  # timm's and other libraries'
-        return _layer_norm_2d_forward
-    return None
+# ---------------------------------------------------------------------------------------------- the twins
 
 
-def _twin(cls: type) -> type | None:
-    if getattr(cls, "_zoo_fused", False):
-        return cls
-    if cls not in _TWINS:
-        fused = _fused_forward(cls)
-        _TWINS[cls] = fused and _make_twin(cls, fused)
-    return _TWINS[cls]
+class FusedTwin:
+    """The base of every fused twin: a block's subclass with the same parameters, buffers and state dict,
+    whose forward is ``fused_forward`` when a kernel can run and the block's own forward otherwise (no
+    kernel — CPU, ``ZOO_FUSED=0`` — and the block's own forward is the fastest fallback there is).
 
+    The twins are plain classes of this module, so a fused model pickles and loads in any process.
+    """
 
-def _make_twin(cls: type, fused: Callable) -> type:
+    fused_forward: Callable
+
     def forward(self, x, *args, **kwargs):
         if use_kernel(x):
-            return fused(self, x, *args, **kwargs)
-        # no kernel can run (CPU, ZOO_FUSED=0): the block's own forward is the fastest fallback there is
-        return cls.forward(self, x, *args, **kwargs)
+            return self.fused_forward(x, *args, **kwargs)
+        return super().forward(x, *args, **kwargs)
 
-    name = f"Fused{cls.__name__}"
-    while name in globals():  # same-named blocks of two families
-        name += "_"
-    twin = type(name, (cls,), {
-        "forward": forward, "_zoo_fused": True, "__module__": __name__,
-        "__doc__": f"{cls.__name__} forwarding through zoo.fused ops (same parameters and state dict)."})
-    globals()[name] = twin  # so that pickle finds it
-    return twin
+
+class FusedConvNormAct(FusedTwin, ConvNormAct):
+    """conv → norm affine and activation in one epilogue."""
+    fused_forward = _conv_norm_act_forward
+
+
+class FusedBasicBlock(FusedTwin, BasicBlock):
+    """The second conv's norm, the shortcut add and the activation in one epilogue."""
+    fused_forward = _residual_forward("conv2", lambda b, x: b.conv1(x), BasicBlock)
+
+
+class FusedBottleneck(FusedTwin, Bottleneck):
+    """The third conv's norm, the shortcut add and the activation in one epilogue (squeeze-excite pooled
+    in the grouped conv's epilogue, RegNet-Y)."""
+    fused_forward = _residual_forward("conv3", lambda b, x: _excite(b.conv2, b.se, b.conv1(x)), Bottleneck)
+
+
+class FusedInvertedResidual(FusedTwin, InvertedResidual):
+    """MobileNet/EfficientNet/MnasNet's block; see ``_inverted_residual_forward``."""
+    fused_forward = _inverted_residual_forward
+
+
+class FusedFusedMBConv(FusedTwin, FusedMBConv):
+    """EfficientNetV2's Fused-MBConv; see ``_inverted_residual_forward``."""
+    fused_forward = _inverted_residual_forward
+
+
+class FusedAttention(FusedTwin, Attention):
+    """Swin's windowed attention as one kernel in inference."""
+    fused_forward = _attention_forward
+
+
+class FusedSqueezeExcite(FusedTwin, SqueezeExcite):
+    """The gate applied in one pass."""
+    fused_forward = _squeeze_excite_forward
+
+
+class FusedLayerNorm(FusedTwin, nn.LayerNorm):
+    """LayerNorm over the last dimension, one pass (optionally with a residual add)."""
+    fused_forward = _layer_norm_forward
+
+
+class FusedLayerNorm2d(FusedTwin, LayerNorm2d):
+    """LayerNorm over the channels of an NCHW map."""
+    fused_forward = _layer_norm_2d_forward
+
+
+class FusedConvNeXtBlock(FusedTwin, ConvNeXtBlock):
+    """Layer scale and the residual add in one pass."""
+    fused_forward = _convnext_block_forward
+
+
+class FusedSwinBlock(FusedTwin, SwinBlock):
+    """Swin V2's post-norm and residual add in one pass."""
+    fused_forward = _swin_block_forward
+
+
+TWINS: dict[type, type] = {twin.__mro__[2]: twin for twin in (
+    FusedConvNormAct, FusedBasicBlock, FusedBottleneck, FusedInvertedResidual, FusedFusedMBConv, FusedAttention,
+    FusedSqueezeExcite, FusedLayerNorm, FusedLayerNorm2d, FusedConvNeXtBlock, FusedSwinBlock)}
+
+
+def register_fused(cls: type, twin: type) -> None:
+    """Give blocks of ``cls`` (your own) the fused twin ``twin`` in fused models: a subclass of ``FusedTwin``
+    and ``cls``, defined at module level (so pickle finds it), with a ``fused_forward(self, x, ...)`` that
+    falls back to ``cls.forward`` for what the fused ops do not cover."""
+    if not (isinstance(twin, type) and issubclass(twin, FusedTwin) and issubclass(twin, cls)):
+        raise TypeError(f"register_fused({cls.__name__}, twin): twin must be a class deriving from FusedTwin and "
+                        f"{cls.__name__}, got {twin!r}")
+    TWINS[cls] = twin
 
 
 def use_fused(model: nn.Module) -> nn.Module:
-    """Make every block of ``model`` that has a fused twin use it (in place); returns ``model``."""
+    """Make every block of ``model`` that has a fused twin use it (in place); returns ``model``.
+
+    Each block's class becomes its twin's (``module.__class__ = twin``): the twin adds no state, so
+    parameters, hooks and references to the block stay as they are."""
     for module in model.modules():
-        twin = _twin(type(module))
+        twin = TWINS.get(type(module))
         if twin is not None:
             module.__class__ = twin
     return model
@@ -248,7 +293,8 @@ def use_fused(model: nn.Module) -> nn.Module:
 
 def unfuse(model: nn.Module) -> nn.Module:
     """Give every fused block its own class back (in place); returns ``model``."""
+    originals = {twin: cls for cls, twin in TWINS.items()}
     for module in model.modules():
-        if getattr(type(module), "_zoo_fused", False):
-            module.__class__ = type(module).__mro__[1]
+        if type(module) in originals:
+            module.__class__ = originals[type(module)]
     return model

@@ -18,12 +18,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from zoo.blocks.activations import ACTIVATIONS as _ACTS
+from zoo.blocks.activations import FUSED_ACTIVATIONS, GATES
+
 from ._dispatch import interpreting, use_kernel
 
 __all__ = ["ACTIVATIONS", "GATES", "affine_act", "affine_act_pool", "layer_norm", "se_gate", "window_attention"]
 
-ACTIVATIONS = ("identity", "relu", "relu6", "hardswish", "hardsigmoid", "silu", "gelu")
-GATES = ("sigmoid", "hardsigmoid")
+ACTIVATIONS = FUSED_ACTIVATIONS
 _HALF = (torch.float16, torch.bfloat16)
 
 
@@ -98,17 +100,6 @@ def _bcast(t: Tensor, x: Tensor, channel_dim: int) -> Tensor:
 
 # ---------------------------------------------------------------------------------------------- affine + act
 
-_ACT_FNS = {
-    "identity": lambda z: z,
-    "relu": F.relu,
-    "relu6": F.relu6,
-    "hardswish": F.hardswish,
-    "hardsigmoid": F.hardsigmoid,
-    "silu": F.silu,
-    "gelu": F.gelu,
-}
-
-
 def _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim, inplace=False):
     """PyTorch's own ops, as few passes as they allow: scale and shift in one ``addcmul`` (in fp32: the
     parameters are), the residual and activation in place on the fresh result."""
@@ -125,7 +116,7 @@ def _affine_act_ref(x, scale, shift, residual, act, residual_in_act, channel_dim
         z = z.add_(residual) if inplace and z.dtype == torch.promote_types(z.dtype, residual.dtype) else z + residual
         inplace = True
     if act != "identity":
-        z = getattr(F, act)(z, inplace=True) if inplace and act != "gelu" else _ACT_FNS[act](z)
+        z = getattr(F, act)(z, inplace=True) if inplace and act != "gelu" else _ACTS[act].fn(z)
     if residual is not None and not residual_in_act:
         z = z + residual
     return _like(z.to(dtype), x)
@@ -157,17 +148,6 @@ def _(x, scale, shift, residual, act, residual_in_act, channel_dim):
     return torch.empty_like(x, dtype=_out_dtype(x, residual))
 
 
-_ACT_GRADS = {  # PyTorch's own derivative kernels: d act(z)/dz · g
-    "identity": lambda g, z: g,
-    "relu": lambda g, z: torch.ops.aten.threshold_backward(g, z, 0),
-    "relu6": lambda g, z: torch.ops.aten.hardtanh_backward(g, z, 0.0, 6.0),
-    "hardswish": torch.ops.aten.hardswish_backward,
-    "hardsigmoid": torch.ops.aten.hardsigmoid_backward,
-    "silu": torch.ops.aten.silu_backward,
-    "gelu": lambda g, z: torch.ops.aten.gelu_backward(g, z, approximate="none"),
-}
-
-
 def _affine_act_backward_ref(grad, x, scale, shift, residual, act, channel_dim):
     z = x.float()
     if scale is not None:
@@ -176,7 +156,7 @@ def _affine_act_backward_ref(grad, x, scale, shift, residual, act, channel_dim):
         z = z + _bcast(shift.float(), z, channel_dim)
     if residual is not None:
         z = z + residual.float()
-    dz = _ACT_GRADS[act](grad.float(), z)
+    dz = _ACTS[act].grad(grad.float(), z)
     dx = dz if scale is None else dz * _bcast(scale.float(), dz, channel_dim)
     return _like(dx.to(x.dtype), x), _like(dz.to(x.dtype), x)
 

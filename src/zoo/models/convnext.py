@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from zoo.blocks import ClassifierHead, DropPath, LayerNorm2d, LayerScale, Mlp, PatchEmbed, drop_path_rates
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -42,16 +43,6 @@ class ConvNeXtBlock(nn.Module):
         y = self.conv_dw(x).permute(0, 2, 3, 1)
         y = self.ls(self.mlp(self.norm(y))).permute(0, 3, 1, 2)
         return x + self.drop_path(y)
-
-    def fused_forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``forward`` in fused models (``zoo.fused``): layer scale and the residual add in one pass."""
-        if self.training and isinstance(self.drop_path, DropPath):
-            return ConvNeXtBlock.forward(self, x)
-        from zoo.fused import affine_act
-
-        y = self.mlp(self.norm(self.conv_dw(x).permute(0, 2, 3, 1)))
-        gamma = self.ls.gamma if isinstance(self.ls, LayerScale) else None
-        return affine_act(y.permute(0, 3, 1, 2), gamma, residual=x, residual_in_act=True, inplace=True)
 
     @torch.no_grad()
     def fold_for_inference(self) -> None:
@@ -147,17 +138,14 @@ def convert_torchvision(state_dict: dict, name: str) -> dict:
     return out
 
 
+TIMM_KEYS = [
+    (r"^stem\.0\.", "stem.proj."), (r"^stem\.1\.", "stem.norm."), (r"\.downsample\.0\.", ".downsample.norm."),
+    (r"\.downsample\.1\.", ".downsample.conv."), (r"\.gamma$", ".ls.gamma"), (r"^head\.norm\.", "head.pre_logits."),
+]
+
+
 def convert_timm(state_dict: dict, name: str) -> dict:
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^stem\.0\.", "stem.proj.", key)
-        key = re.sub(r"^stem\.1\.", "stem.norm.", key)
-        key = re.sub(r"\.downsample\.0\.", ".downsample.norm.", key)
-        key = re.sub(r"\.downsample\.1\.", ".downsample.conv.", key)
-        key = re.sub(r"\.gamma$", ".ls.gamma", key)
-        key = re.sub(r"^head\.norm\.", "head.pre_logits.", key)
-        out[key] = value
-    return out
+    return rename_keys(state_dict, TIMM_KEYS)
 
 
 CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}

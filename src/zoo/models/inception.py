@@ -49,9 +49,6 @@ def _init_weights(model: nn.Module) -> None:
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
 
 
 class _Inception(Backbone):
@@ -394,7 +391,7 @@ def inception_resnet_a(scale: float, drop_path: float, in_chs: int = 320) -> Sca
         mixed=Concat(conv(in_chs, 32, 1), [conv(in_chs, 32, 1), conv(32, 32, 3)],
                      [conv(in_chs, 32, 1), conv(32, 48, 3), conv(48, 64, 3)]),
         proj=nn.Conv2d(128, in_chs, 1),  # linear 1×1 back to the input width, with a bias and no norm
-    )), scale, drop_path=drop_path)
+    )), scale=scale, drop_path=drop_path)
 
 
 def inception_resnet_b(scale: float, drop_path: float, in_chs: int = 1088) -> ScaledResidual:
@@ -402,7 +399,7 @@ def inception_resnet_b(scale: float, drop_path: float, in_chs: int = 1088) -> Sc
     return ScaledResidual(nn.Sequential(OrderedDict(
         mixed=Concat(conv(in_chs, 192, 1), [conv(in_chs, 128, 1), conv(128, 160, (1, 7)), conv(160, 192, (7, 1))]),
         proj=nn.Conv2d(384, in_chs, 1),
-    )), scale, drop_path=drop_path)
+    )), scale=scale, drop_path=drop_path)
 
 
 def inception_resnet_c(scale: float, drop_path: float, in_chs: int = 2080, act: bool = True) -> ScaledResidual:
@@ -410,7 +407,7 @@ def inception_resnet_c(scale: float, drop_path: float, in_chs: int = 2080, act: 
     return ScaledResidual(nn.Sequential(OrderedDict(
         mixed=Concat(conv(in_chs, 192, 1), [conv(in_chs, 192, 1), conv(192, 224, (1, 3)), conv(224, 256, (3, 1))]),
         proj=nn.Conv2d(448, in_chs, 1),
-    )), scale, act=nn.ReLU if act else None, drop_path=drop_path)
+    )), scale=scale, act=nn.ReLU if act else None, drop_path=drop_path)
 
 
 class InceptionResNetV2(_Inception):

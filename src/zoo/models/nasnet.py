@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.blocks import ClassifierHead, ConvNormAct, DropPath, PadSame
+from zoo.keys import rename_keys
 from zoo.registry import get_entry, register
 
 from .base import Backbone, FeatureInfo
@@ -62,7 +63,7 @@ def _relu_conv_bn(in_chs: int, out_chs: int) -> nn.Sequential:
     return nn.Sequential(OrderedDict(act=nn.ReLU(), conv=ConvNormAct(in_chs, out_chs, 1, padding=0, norm=BatchNorm, act=None)))
 
 
-def _separable(in_chs: int, out_chs: int, kernel_size: int, stride: int, inplace: bool) -> nn.Sequential:
+def _separable(in_chs: int, out_chs: int, kernel_size: int, *, stride: int, inplace: bool) -> nn.Sequential:
     """ReLU → depthwise k×k ("SAME" padding) → pointwise 1×1 → BN."""
     layers = OrderedDict(act=nn.ReLU(inplace=inplace))
     padding = (kernel_size - 1) // 2
@@ -85,14 +86,15 @@ def _pool(kind: str, stride: int) -> nn.Module:
 OPS = ("sep3", "sep5", "sep7", "avg3", "max3", "id")
 
 
-def make_op(op: str, in_chs: int, out_chs: int, stride: int) -> nn.Module:
+def make_op(op: str, in_chs: int, out_chs: int, *, stride: int) -> nn.Module:
     """One of the cell's operations. A separable op is two ReLU-sep-conv-BN, the second at stride 1."""
     if op not in OPS or (op == "id" and stride != 1):
         raise ValueError(f"unknown operation {op!r} at stride {stride}; expected one of {OPS} ('id' at stride 1 only)")
     if op.startswith("sep"):
         k = int(op[3:])
         # the op's input is a hidden state other ops read too: only the second ReLU may work in place
-        first, second = _separable(in_chs, out_chs, k, stride, False), _separable(out_chs, out_chs, k, 1, True)
+        first = _separable(in_chs, out_chs, k, stride=stride, inplace=False)
+        second = _separable(out_chs, out_chs, k, stride=1, inplace=True)
         return nn.Sequential(OrderedDict(sep1=first, sep2=second))
     if in_chs != out_chs:
         raise ValueError(f"operation {op!r} cannot change the width ({in_chs} → {out_chs}): only 'sep*' operations can")
@@ -143,7 +145,7 @@ class Cell(nn.Module):
             reduction cells: the next cell sees through them).
     """
 
-    def __init__(self, spec: CellSpec, cur_chs: int, prev_chs: int, chs: int, prev: str, skip_input: bool = False,
+    def __init__(self, spec: CellSpec, *, cur_chs: int, prev_chs: int, chs: int, prev: str, skip_input: bool = False,
                  drop_path: float = 0.0):
         super().__init__()
         if prev not in ("conv", "reduce", "raw"):
@@ -155,7 +157,8 @@ class Cell(nn.Module):
         blocks = []
         for op_a, a, op_b, b in spec.blocks:
             stride_a, stride_b = (2 if spec.reduction and i < 2 else 1 for i in (a, b))
-            blocks.append(Block(make_op(op_a, widths[a], chs, stride_a), make_op(op_b, widths[b], chs, stride_b), drop_path))
+            left = make_op(op_a, widths[a], chs, stride=stride_a)
+            blocks.append(Block(left, make_op(op_b, widths[b], chs, stride=stride_b), drop_path))
         self.blocks = nn.ModuleList(blocks)
         self.out_chs = chs * len(spec.concat)
 
@@ -222,7 +225,8 @@ class NASNet(Backbone):
         for i, (stage, spec, width) in enumerate(layout):
             kind = "raw" if i == 0 else "reduce" if prev[1] < cur[1] else "conv"
             skip = spec.reduction and i >= 2  # the stem cells do not skip
-            cell = Cell(spec, cur[0], prev[0], width, kind, skip_input=skip, drop_path=rates[i])
+            cell = Cell(spec, cur_chs=cur[0], prev_chs=prev[0], chs=width, prev=kind, skip_input=skip,
+                        drop_path=rates[i])
             out = (cell.out_chs, cur[1] * (2 if spec.reduction else 1))
             cur, prev = out, (prev if skip else cur)
             if stage not in stages:
@@ -256,25 +260,26 @@ def _cell_name(timm_name: str, n: int) -> str:
     return f"stages.s{i // n + 2}.{i % n + 1}"
 
 
+def _conv_or_norm(m: re.Match) -> str:
+    return "conv" if m[2] == "conv" else "norm"
+
+
+TIMM_KEYS = [  # conv0, cell_stem_0, cell_5.comb_iter_0_left.separable_1.depthwise_conv2d, … → the zoo's
+    (r"^conv0\.conv\.", "stages.stem.conv.conv."), (r"^conv0\.bn\.", "stages.stem.conv.norm."),
+    (r"^last_linear\.", "head.fc."),
+    (r"\.conv_(1x1|prev_1x1)\.(conv|bn)\.",
+     lambda m: f".{'pre_cur' if m[1] == '1x1' else 'pre_prev'}.conv.{_conv_or_norm(m)}."),
+    (r"\.path_(\d)\.conv\.", r".pre_prev.path\1."), (r"\.final_path_bn\.", ".pre_prev.norm."),
+    (r"\.comb_iter_(\d)_(left|right)\.", r".blocks.\1.\2."),
+    (r"\.separable_(\d)\.depthwise_conv2d\.", r".sep\1.dw.conv."),
+    (r"\.separable_(\d)\.pointwise_conv2d\.", r".sep\1.pw.conv."), (r"\.bn_sep_(\d)\.", r".sep\1.pw.norm."),
+]
+
+
 def convert_timm(state_dict: dict, name: str) -> dict:
-    """timm's keys (conv0, cell_stem_0, cell_5.comb_iter_0_left.separable_1.depthwise_conv2d, …) → the zoo's."""
     n = get_entry(name).config["cells_per_stage"]
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^conv0\.conv\.", "stages.stem.conv.conv.", key)
-        key = re.sub(r"^conv0\.bn\.", "stages.stem.conv.norm.", key)
-        key = re.sub(r"^last_linear\.", "head.fc.", key)
-        key = re.sub(r"^(cell_stem_\d|reduction_cell_\d|cell_\d+)\.", lambda m: _cell_name(m[1], n) + ".", key)
-        key = re.sub(r"\.conv_1x1\.(conv|bn)\.", lambda m: f".pre_cur.conv.{'conv' if m[1] == 'conv' else 'norm'}.", key)
-        key = re.sub(r"\.conv_prev_1x1\.(conv|bn)\.", lambda m: f".pre_prev.conv.{'conv' if m[1] == 'conv' else 'norm'}.", key)
-        key = re.sub(r"\.path_(\d)\.conv\.", r".pre_prev.path\1.", key)
-        key = key.replace(".final_path_bn.", ".pre_prev.norm.")
-        key = re.sub(r"\.comb_iter_(\d)_(left|right)\.", r".blocks.\1.\2.", key)
-        key = re.sub(r"\.separable_(\d)\.depthwise_conv2d\.", r".sep\1.dw.conv.", key)
-        key = re.sub(r"\.separable_(\d)\.pointwise_conv2d\.", r".sep\1.pw.conv.", key)
-        key = re.sub(r"\.bn_sep_(\d)\.", r".sep\1.pw.norm.", key)
-        out[key] = value
-    return out
+    cells = [(r"^(cell_stem_\d|reduction_cell_\d|cell_\d+)\.", lambda m: _cell_name(m[1], n) + ".")]
+    return rename_keys(state_dict, cells + TIMM_KEYS)
 
 
 CONVERTERS = {"timm": convert_timm}

@@ -11,7 +11,6 @@ block") of bottleneck ratio b and group width g; RegNetY adds squeeze-excite aft
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from functools import partial
 from itertools import groupby
@@ -20,6 +19,7 @@ from typing import NamedTuple
 from torch import nn
 
 from zoo.blocks import Bottleneck, ClassifierHead, ConvNormAct, SqueezeExcite, drop_path_rates, make_divisible
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -96,9 +96,8 @@ class RegNet(Backbone):
             for j in range(stage.depth):
                 mid = round(stage.width * bottleneck_ratio)
                 se = partial(SqueezeExcite, squeeze_chs=round(se_ratio * in_chs)) if se_ratio else None
-                blocks[str(j)] = Bottleneck(
-                    in_chs, stage.width, 2 if j == 0 else 1, mid, mid // stage.group_width, se=se, drop_path=rates[j],
-                )
+                blocks[str(j)] = Bottleneck(in_chs, stage.width, stride=2 if j == 0 else 1, mid_chs=mid,
+                                            groups=mid // stage.group_width, se=se, drop_path=rates[j])
                 in_chs = stage.width
             reduction *= 2
             stages[f"s{i + 1}"] = nn.Sequential(blocks)
@@ -111,16 +110,11 @@ class RegNet(Backbone):
         for m in self.modules():
             if isinstance(m, nn.Conv2d):  # He init over fan-out, as pycls
                 nn.init.normal_(m.weight, std=math.sqrt(2.0 / (m.kernel_size[0] * m.kernel_size[1] * m.out_channels)))
-            elif isinstance(m, nn.BatchNorm2d):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
             elif isinstance(m, nn.Linear):
                 nn.init.normal_(m.weight, std=0.01)
                 nn.init.zeros_(m.bias)
-        if zero_init_last:
-            for m in self.modules():
-                if isinstance(m, Bottleneck):
-                    nn.init.zeros_(m.conv3.norm.weight)
+            elif zero_init_last and isinstance(m, Bottleneck):
+                m.zero_init_last()
 
 
 # Table 4 (RegNetX) and Table 5 (RegNetY): d, w0, wa, wm, g; b = 1 throughout.
@@ -142,30 +136,25 @@ register("regnet_y_32gf", RegNet, depth=20, w0=232, wa=115.89, wm=2.53, group_wi
 
 # ------------------------------------------------------------------------------------ foreign checkpoints
 
+TORCHVISION_KEYS = [  # stem.0, trunk_output.block1.block1-0.f.a.0, proj.1, fc → the zoo's
+    (r"^stem\.0\.", "stages.stem.conv."), (r"^stem\.1\.", "stages.stem.norm."),
+    (r"^trunk_output\.block(\d)\.block\d-(\d+)\.", r"stages.s\1.\2."),
+    (r"\.f\.([abc])\.([01])\.", lambda m: f".conv{'abc'.index(m[1]) + 1}.{('conv', 'norm')[int(m[2])]}."),
+    (r"\.f\.se\.", ".se."), (r"\.proj\.([01])\.", lambda m: f".shortcut.{('conv', 'norm')[int(m[1])]}."),
+    (r"^fc\.", "head.fc."),
+]
+TIMM_KEYS = [  # stem.conv, s1.b1.conv1.bn, downsample.conv, head.fc → the zoo's
+    (r"^stem\.", "stages.stem."), (r"^s(\d)\.b(\d+)\.", lambda m: f"stages.s{m[1]}.{int(m[2]) - 1}."),
+    (r"\.bn\.", ".norm."), (r"\.downsample\.", ".shortcut."),
+]
+
+
 def convert_torchvision(state_dict: dict, name: str) -> dict:
-    """torchvision's keys (stem.0, trunk_output.block1.block1-0.f.a.0, proj.1, fc) → the zoo's."""
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^stem\.0\.", "stages.stem.conv.", key)
-        key = re.sub(r"^stem\.1\.", "stages.stem.norm.", key)
-        key = re.sub(r"^trunk_output\.block(\d)\.block\d-(\d+)\.", r"stages.s\1.\2.", key)
-        key = re.sub(r"\.f\.([abc])\.([01])\.", lambda m: f".conv{'abc'.index(m[1]) + 1}.{('conv', 'norm')[int(m[2])]}.", key)
-        key = key.replace(".f.se.", ".se.")
-        key = re.sub(r"\.proj\.([01])\.", lambda m: f".shortcut.{('conv', 'norm')[int(m[1])]}.", key)
-        key = re.sub(r"^fc\.", "head.fc.", key)
-        out[key] = value
-    return out
+    return rename_keys(state_dict, TORCHVISION_KEYS)
 
 
 def convert_timm(state_dict: dict, name: str) -> dict:
-    """timm's keys (stem.conv, s1.b1.conv1.bn, downsample.conv, head.fc) → the zoo's."""
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^stem\.", "stages.stem.", key)
-        key = re.sub(r"^s(\d)\.b(\d+)\.", lambda m: f"stages.s{m[1]}.{int(m[2]) - 1}.", key)
-        key = key.replace(".bn.", ".norm.").replace(".downsample.", ".shortcut.")
-        out[key] = value
-    return out
+    return rename_keys(state_dict, TIMM_KEYS)
 
 
 CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}

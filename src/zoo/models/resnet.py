@@ -8,12 +8,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 
 from torch import nn
 
 from zoo.blocks import BasicBlock, Bottleneck, ClassifierHead, ConvNormAct, drop_path_rates
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -61,10 +61,11 @@ class ResNet(Backbone):
             for j in range(depth):
                 s = stride if j == 0 else 1
                 if block == "basic":
-                    blocks[str(j)] = BasicBlock(in_chs, out_chs, s, norm=norm, drop_path=dprs[j])
+                    blocks[str(j)] = BasicBlock(in_chs, out_chs, stride=s, norm=norm, drop_path=dprs[j])
                 else:
                     mid = int(planes * width_per_group / 64) * groups
-                    blocks[str(j)] = Bottleneck(in_chs, out_chs, s, mid, groups, norm=norm, drop_path=dprs[j])
+                    blocks[str(j)] = Bottleneck(in_chs, out_chs, stride=s, mid_chs=mid, groups=groups, norm=norm,
+                                                drop_path=dprs[j])
                 in_chs = out_chs
             reduction *= 2
             stages[f"layer{i + 1}"] = nn.Sequential(blocks)
@@ -77,14 +78,8 @@ class ResNet(Backbone):
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-            elif isinstance(m, nn.BatchNorm2d):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-        if zero_init_last:
-            for m in self.modules():
-                if isinstance(m, (BasicBlock, Bottleneck)):
-                    last = m.conv2 if isinstance(m, BasicBlock) else m.conv3
-                    nn.init.zeros_(last.norm.weight)
+            elif zero_init_last and isinstance(m, (BasicBlock, Bottleneck)):
+                m.zero_init_last()
 
 
 register("resnet18", ResNet, block="basic", layers=(2, 2, 2, 2))
@@ -101,19 +96,15 @@ register("wide_resnet101_2", ResNet, layers=(3, 4, 23, 3), width_per_group=128)
 
 # ------------------------------------------------------------------------------------ foreign checkpoints
 
+REFERENCE_KEYS = [  # torchvision's and timm's ResNet keys (identical in both) → the zoo's
+    (r"^conv1\.", "stages.stem.conv."), (r"^bn1\.", "stages.stem.norm."), (r"^fc\.", "head.fc."),
+    (r"^(layer\d)\.", r"stages.\1."), (r"\.conv(\d)\.", r".conv\1.conv."), (r"\.bn(\d)\.", r".conv\1.norm."),
+    (r"\.downsample\.0\.", ".shortcut.conv."), (r"\.downsample\.1\.", ".shortcut.norm."),
+]
+
+
 def convert_reference(state_dict: dict, name: str) -> dict:
-    """torchvision's and timm's ResNet keys (identical in both) → the zoo's."""
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^conv1\.", "stages.stem.conv.", key)
-        key = re.sub(r"^bn1\.", "stages.stem.norm.", key)
-        key = re.sub(r"^fc\.", "head.fc.", key)
-        key = re.sub(r"^(layer\d)\.", r"stages.\1.", key)
-        key = re.sub(r"\.conv(\d)\.", r".conv\1.conv.", key)
-        key = re.sub(r"\.bn(\d)\.", r".conv\1.norm.", key)
-        key = key.replace(".downsample.0.", ".shortcut.conv.").replace(".downsample.1.", ".shortcut.norm.")
-        out[key] = value
-    return out
+    return rename_keys(state_dict, REFERENCE_KEYS)
 
 
 CONVERTERS = {"torchvision": convert_reference, "timm": convert_reference}

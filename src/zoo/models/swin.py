@@ -12,12 +12,12 @@ Maps run channels-last (B, H, W, C) through the network; ``forward_intermediates
 
 from __future__ import annotations
 
-import re
 
 import torch
 from torch import nn
 
 from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, drop_path_rates
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -87,17 +87,6 @@ class SwinBlock(nn.Module):
             return x + self.drop_path(self.norm2(self.mlp(x)))
         x = x + self.drop_path(self._attention(self.norm1(x), shift, mask))
         return x + self.drop_path(self.mlp(self.norm2(x)))
-
-    def fused_forward(self, x: torch.Tensor, shift: tuple[int, int] = (0, 0), mask: torch.Tensor | None = None):
-        """``forward`` in fused models (``zoo.fused``): V2's post-norms each fused with their residual add
-        (the attention and the norms get fused twins of their own)."""
-        if not self.post_norm or (self.training and isinstance(self.drop_path, DropPath)):
-            return SwinBlock.forward(self, x, shift, mask)
-        from zoo.fused import layer_norm
-
-        for norm, branch in ((self.norm1, lambda x: self._attention(x, shift, mask)), (self.norm2, self.mlp)):
-            x = layer_norm(branch(x), norm.weight, norm.bias, norm.eps, residual=x)
-        return x
 
 
 class PatchMerging(nn.Module):
@@ -237,30 +226,25 @@ register("swin_v2_b", SwinTransformer, **B, window_size=8, v2=True, img_size=256
 _COMPUTED = (".relative_position_index", ".relative_coords_table", ".attn_mask")  # rebuilt here, not loaded
 
 
+TORCHVISION_KEYS = [  # ``features`` numbered flat: embedding 0, stages 1/3/5/7, patch merging 2/4/6
+    (r"^features\.0\.0\.", "patch_embed.proj."), (r"^features\.0\.2\.", "patch_embed.norm."),
+    (r"^features\.([1357])\.(\d+)\.", lambda m: f"stages.{int(m[1]) // 2}.blocks.{m[2]}."),
+    (r"^features\.([246])\.", lambda m: f"stages.{int(m[1]) // 2}.downsample."),
+    (r"\.mlp\.0\.", ".mlp.fc1."), (r"\.mlp\.3\.", ".mlp.fc2."), (r"^head\.", "head.fc."),
+]
+
+
+def _learned(state_dict: dict) -> dict:
+    """Without the tables the zoo computes at build time (relative position index, shift masks)."""
+    return {k: v for k, v in state_dict.items() if not k.endswith(_COMPUTED)}
+
+
 def convert_torchvision(state_dict: dict, name: str) -> dict:
-    """torchvision numbers ``features`` flat: embedding 0, stages 1/3/5/7, patch merging 2/4/6."""
-    out = {}
-    for key, value in state_dict.items():
-        if key.endswith(_COMPUTED):
-            continue
-        key = re.sub(r"^features\.0\.0\.", "patch_embed.proj.", key)
-        key = re.sub(r"^features\.0\.2\.", "patch_embed.norm.", key)
-        key = re.sub(r"^features\.([1357])\.(\d+)\.",
-                     lambda m: f"stages.{int(m.group(1)) // 2}.blocks.{m.group(2)}.", key)
-        key = re.sub(r"^features\.([246])\.", lambda m: f"stages.{int(m.group(1)) // 2}.downsample.", key)
-        key = key.replace(".mlp.0.", ".mlp.fc1.").replace(".mlp.3.", ".mlp.fc2.")
-        key = re.sub(r"^head\.", "head.fc.", key)
-        out[key] = value
-    return out
+    return rename_keys(_learned(state_dict), TORCHVISION_KEYS)
 
 
 def convert_timm(state_dict: dict, name: str) -> dict:
-    out = {}
-    for key, value in state_dict.items():
-        if key.endswith(_COMPUTED):
-            continue
-        out[re.sub(r"^layers\.", "stages.", key)] = value
-    return out
+    return rename_keys(_learned(state_dict), [(r"^layers\.", "stages.")])
 
 
 CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}

@@ -9,7 +9,6 @@ patch size); ``forward_intermediates`` gives the patch tokens as an NCHW grid, c
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from functools import partial
 
@@ -18,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, drop_path_rates
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -184,29 +184,22 @@ register("vit_h_14", VisionTransformer, patch_size=14, embed_dim=1280, depth=32,
 
 # ------------------------------------------------------------------------------------ foreign checkpoints
 
+TORCHVISION_KEYS = [  # MultiheadAttention's packed ``in_proj`` is our qkv (same q, k, v order)
+    (r"^class_token$", "cls_token"), (r"^encoder\.pos_embedding$", "pos_embed"), (r"^conv_proj\.", "patch_embed.proj."),
+    (r"^encoder\.ln\.", "norm."), (r"^heads\.head\.", "head.fc."),
+    (r"^encoder\.layers\.encoder_layer_(\d+)\.", r"stages.\1."), (r"\.ln_([12])\.", r".norm\1."),
+    (r"\.self_attention\.in_proj_", ".attn.qkv."), (r"\.self_attention\.out_proj\.", ".attn.proj."),
+    (r"\.mlp\.0\.", ".mlp.fc1."), (r"\.mlp\.3\.", ".mlp.fc2."),
+]
+TIMM_KEYS = [(r"^blocks\.", "stages."), (r"^head\.", "head.fc.")]
+
+
 def convert_torchvision(state_dict: dict, name: str) -> dict:
-    """torchvision: MultiheadAttention's packed ``in_proj`` is our qkv (same q, k, v order)."""
-    out = {}
-    for key, value in state_dict.items():
-        key = {"class_token": "cls_token", "encoder.pos_embedding": "pos_embed"}.get(key, key)
-        key = re.sub(r"^conv_proj\.", "patch_embed.proj.", key)
-        key = re.sub(r"^encoder\.ln\.", "norm.", key)
-        key = re.sub(r"^heads\.head\.", "head.fc.", key)
-        key = re.sub(r"^encoder\.layers\.encoder_layer_(\d+)\.", r"stages.\1.", key)
-        key = key.replace(".ln_1.", ".norm1.").replace(".ln_2.", ".norm2.")
-        key = key.replace(".self_attention.in_proj_", ".attn.qkv.").replace(".self_attention.out_proj.", ".attn.proj.")
-        key = key.replace(".mlp.0.", ".mlp.fc1.").replace(".mlp.3.", ".mlp.fc2.")
-        out[key] = value
-    return out
+    return rename_keys(state_dict, TORCHVISION_KEYS)
 
 
 def convert_timm(state_dict: dict, name: str) -> dict:
-    out = {}
-    for key, value in state_dict.items():
-        key = re.sub(r"^blocks\.", "stages.", key)
-        key = re.sub(r"^head\.", "head.fc.", key)
-        out[key] = value
-    return out
+    return rename_keys(state_dict, TIMM_KEYS)
 
 
 CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
