@@ -29,6 +29,7 @@ _LAZY = {
     "benchmark": "zoo.timing",
     "Benchmark": "zoo.timing",
     "fuse": "zoo.fused",
+    "optimize": "zoo.optimizing",
     "fused": None,  # the subpackage itself
 }
 
