@@ -99,3 +99,25 @@ def test_head_has_no_bias_after_a_reset():
     assert model.head.fc.bias is None
     model.reset_classifier(5)
     assert model.head.fc.bias is None and model.head.fc.out_features == 5
+
+
+def test_fuse_keeps_the_outputs():
+    # the MBConv's input norm and projection shortcut stay unfused; every ConvNormAct's BatchNorm is folded
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("maxvit_t", **SMALL)).eval()
+    fused = zoo.fuse(model)
+    x = torch.randn(2, 3, 112, 112)
+    with torch.no_grad():
+        assert relative_error(fused(x), model(x)) <= 1e-5
+
+
+def test_trains_with_stochastic_depth_and_dropout():
+    torch.manual_seed(0)
+    model = zoo.create_model("maxvit_t", **SMALL, drop_path_rate=0.2, drop_rate=0.1, attn_drop_rate=0.1,
+                             proj_drop_rate=0.1).train()
+    model(torch.randn(2, 3, 112, 112)).logsumexp(1).mean().backward()
+    assert all(p.grad is not None and p.grad.isfinite().all() for p in model.parameters())
+    blocks = [b for s in ("stage1", "stage2", "stage3") for b in getattr(model.stages, s)]
+    rates = [b.mbconv.drop_path.p if b.mbconv.drop_path is not None else 0.0 for b in blocks]
+    assert [b.grid_attn.drop_path.p for b in blocks[1:]] == rates[1:]
+    assert rates == pytest.approx([0.0, 0.2 / 3, 0.4 / 3, 0.2])  # linear over all blocks, as torchvision
