@@ -20,7 +20,7 @@ NAMES = zoo.list_models()
 BIG = {n for n in NAMES if (zoo.model_info(n).params or 0) > 100_000_000}
 # families whose blocks have residual branches, and so take drop_path_rate
 RESIDUAL_FAMILIES = {"resnet", "mobilenet", "mnasnet", "efficientnet", "regnet", "vit", "swin", "convnext",
-                     "inception", "nasnet"}
+                     "inception", "nasnet", "maxvit"}
 # models of those families without a residual branch, where drop_path_rate would mean nothing
 # (GoogLeNet and Inception v3/v4 only concatenate; Inception-ResNet v2 takes it)
 PLAIN_MODELS = {"googlenet", "inception_v3", "inception_v4"}

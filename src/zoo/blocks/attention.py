@@ -41,6 +41,8 @@ class Attention(nn.Module):
             MLP over log-spaced offsets, 16·sigmoid of it, Swin V2's continuous position bias).
         cosine: cosine similarity between queries and keys times a learned per-head scale (≤ 100)
             instead of the scaled dot product (Swin V2); the key bias is kept at zero, as in V2.
+        scale: the factor of the dot product (None: head_dim ** −0.5); torchvision's MaxViT uses
+            dim ** −0.5, its weights were trained so.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class Attention(nn.Module):
         window: int | None = None,
         position_bias: str | None = None,
         cosine: bool = False,
+        scale: float | None = None,
     ):
         super().__init__()
         if dim % num_heads:
@@ -68,6 +71,7 @@ class Attention(nn.Module):
         self.proj_drop = nn.Dropout(proj_drop) if proj_drop > 0 else nn.Identity()
         self.position_bias = position_bias
         self.cosine = cosine
+        self.scale = scale
         if cosine:
             self.logit_scale = nn.Parameter(torch.full((num_heads, 1, 1), math.log(10.0)))
         if position_bias is not None:
@@ -105,7 +109,7 @@ class Attention(nn.Module):
             bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
         q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
         if not self.cosine:
-            return q, k, v, None
+            return q, k, v, self.scale
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
         return q, F.normalize(k, dim=-1), v, 1.0
 

@@ -21,6 +21,7 @@ class ClassifierHead(nn.Module):
         drop_rate: dropout before the final linear layer.
         pre_logits: layers between pooling and the final linear layer (e.g. the MLP of VGG/AlexNet),
             whose output width is ``num_features``.
+        bias: whether the final linear layer has a bias (MaxViT's has none).
     """
 
     def __init__(
@@ -31,6 +32,7 @@ class ClassifierHead(nn.Module):
         drop_rate: float = 0.0,
         pre_logits: nn.Module | None = None,
         num_features: int | None = None,
+        bias: bool = True,
     ):
         super().__init__()
         if num_classes < 0:
@@ -41,7 +43,8 @@ class ClassifierHead(nn.Module):
         self.pre_logits = pre_logits if pre_logits is not None else nn.Identity()
         self.num_features = num_features or in_chs
         self.drop = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
-        self.fc = nn.Linear(self.num_features, num_classes) if num_classes else nn.Identity()
+        self.bias = bias
+        self.fc = nn.Linear(self.num_features, num_classes, bias=bias) if num_classes else nn.Identity()
         self.num_classes = num_classes
 
     def reset(self, num_classes: int) -> None:
@@ -50,7 +53,7 @@ class ClassifierHead(nn.Module):
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
         ref = next(iter([*self.fc.parameters(), *self.pre_logits.parameters()]), None)
         kw = {"device": ref.device, "dtype": ref.dtype} if ref is not None else {}
-        self.fc = nn.Linear(self.num_features, num_classes, **kw) if num_classes else nn.Identity()
+        self.fc = nn.Linear(self.num_features, num_classes, bias=self.bias, **kw) if num_classes else nn.Identity()
         self.num_classes = num_classes
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:

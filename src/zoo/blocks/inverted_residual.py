@@ -9,6 +9,9 @@
   with squeeze-excite after the depthwise conv, and stochastic depth on the residual branch.
 - Tan & Le, 2021, "EfficientNetV2": Fused-MBConv replaces expand + depthwise by one full k×k conv
   (:class:`FusedMBConv`).
+- Tu et al., 2022, "MaxViT": the MBConv of every MaxViT block normalises its input first
+  (``pre_norm``), ends in a biased 1×1 conv with no norm (``project_norm=False``) and, where it
+  downsamples, adds a projection shortcut (``shortcut``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ Layer = Callable[..., nn.Module]
 class _Residual(nn.Module):
     """The residual logic both block kinds share: skip when shapes allow, stochastic depth on the branch."""
 
-    def _init_residual(self, in_chs: int, out_chs: int, stride: int, skip: bool | None, drop_path: float) -> None:
+    def _init_residual(self, in_chs: int, out_chs: int, stride: int, skip: bool | None, drop_path: float,
+                       shortcut: nn.Module | None = None) -> None:
         self.in_chs, self.out_chs, self.stride = in_chs, out_chs, stride
-        fits = stride == 1 and in_chs == out_chs
+        self.shortcut = shortcut  # maps the input to the output's shape (a projection shortcut); None: identity
+        fits = (stride == 1 and in_chs == out_chs) or shortcut is not None
         if skip and not fits:
             raise ValueError(
                 f"a residual needs stride 1 and in_chs == out_chs, got stride {stride}, {in_chs} → {out_chs}"
@@ -63,6 +68,10 @@ class InvertedResidual(_Residual):
         skip: None adds the identity where it fits (stride 1, in_chs == out_chs); False never does.
         drop_path: stochastic-depth rate of the residual branch.
         padding: of the k×k conv; None (symmetric) or "same" (TensorFlow's, for weights ported from it).
+        pre_norm: a norm on the block's input before the expansion (MaxViT).
+        project_norm: False ends the branch in a biased 1×1 conv with no norm (MaxViT).
+        shortcut: a module that maps the input to the output's shape, added when the identity cannot be
+            (MaxViT's average pool and 1×1 conv where a block downsamples); None: identity or no residual.
     """
 
     def __init__(
@@ -82,18 +91,25 @@ class InvertedResidual(_Residual):
         drop_path: float = 0.0,
         dilation: int = 1,
         padding: str | None = None,
+        pre_norm: bool = False,
+        project_norm: bool = True,
+        shortcut: nn.Module | None = None,
     ):
         super().__init__()
         mid_chs = mid_chs or in_chs
-        self._init_residual(in_chs, out_chs, stride, skip, drop_path)
+        self._init_residual(in_chs, out_chs, stride, skip, drop_path, shortcut)
+        self.pre_norm = norm(in_chs) if pre_norm else None
         self.conv_pw = ConvNormAct(in_chs, mid_chs, 1, padding=0, norm=norm, act=act) if mid_chs != in_chs else None
         self.conv_dw = ConvNormAct(mid_chs, mid_chs, kernel_size, stride, padding, groups=mid_chs, dilation=dilation,
                                    norm=norm, act=act)
         self.se = SqueezeExcite(mid_chs, se_chs, se_act, se_gate, inplace=True) if se_chs else None
-        self.conv_pwl = ConvNormAct(mid_chs, out_chs, 1, padding=0, norm=norm, act=project_act)
+        self.conv_pwl = ConvNormAct(mid_chs, out_chs, 1, padding=0, norm=norm if project_norm else None,
+                                    act=project_act)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        shortcut = x
+        shortcut = x if self.shortcut is None else self.shortcut(x)
+        if self.pre_norm is not None:
+            x = self.pre_norm(x)
         if self.conv_pw is not None:
             x = self.conv_pw(x)
         x = self.conv_dw(x)

@@ -123,6 +123,8 @@ def _residual_forward(last: str, branch: Callable[[nn.Module, torch.Tensor], tor
 def _inverted_residual_forward(self: InvertedResidual | FusedMBConv, x):
     """MobileNet's, EfficientNet's and MnasNet's blocks: the squeeze-excite's pooling in the producing
     conv's epilogue (inference), the projection's norm and the shortcut add as one epilogue."""
+    if self.shortcut is not None or getattr(self, "pre_norm", None) is not None:  # MaxViT's MBConv: unfused
+        return (InvertedResidual if isinstance(self, InvertedResidual) else FusedMBConv).forward(self, x)
     shortcut = x
     if isinstance(self, InvertedResidual):
         if self.conv_pw is not None:
