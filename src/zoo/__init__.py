@@ -28,6 +28,7 @@ _LAZY = {
     "Profile": "zoo.profile",
     "benchmark": "zoo.timing",
     "Benchmark": "zoo.timing",
+    "compare": None,  # the module, callable: zoo.compare(...) → rows; zoo.compare.plot(rows, path)
     "fuse": "zoo.fused",
     "fused": None,  # the subpackage itself
 }
