@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["compare", "Row", "format_table", "plot", "SORT_KEYS"]
+__all__ = ["compare", "Row", "format_table", "plot", "reported_accuracy", "SORT_KEYS"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,12 @@ def _weight_columns() -> dict[tuple[str, str], dict[str, str]]:
                 if not row.get(column) and reference.get(key, {}).get(column):
                     row[column] = reference[key][column]
     return table
+
+
+def reported_accuracy(model: str, tag: str) -> tuple[float | None, float | None]:
+    """(top-1, top-5) on ImageNet-1k of the weight ``model.tag`` as its source reports them (None: not reported)."""
+    facts = _weight_columns().get((model, tag), {})
+    return _number(facts.get("top1")), _number(facts.get("top5"))
 
 
 @functools.lru_cache(maxsize=None)
@@ -199,7 +205,6 @@ def compare(
                          f"{', '.join(sorted(licences))}")
     entries = [catalog.get_entry(*name.split(".", 1)) for name in catalog.list_pretrained(pattern)]
 
-    columns = _weight_columns()
     rows = []
     for e in entries:
         fam = model_info(e.model).family
@@ -207,8 +212,7 @@ def compare(
             continue
         if license == "permissive" and not e.permissive or license not in (None, "permissive") and e.license != license:
             continue
-        facts = columns.get((e.model, e.tag), {})
-        top1 = _number(e.top1) if e.top1 is not None else _number(facts.get("top1"))
+        top1, top5 = reported_accuracy(e.model, e.tag)
         if min_top1 is not None and (top1 is None or top1 < min_top1):
             continue
         size = e.input_size[-1]
@@ -216,8 +220,7 @@ def compare(
         if max_gmacs is not None and macs > max_gmacs * 1e9 or max_params is not None and params > max_params:
             continue
         rows.append(Row(weight=e.name, model=e.model, family=fam, input_size=size, top1=top1,
-                        top5=_number(facts.get("top5")), params=params, macs=macs,
-                        license=e.license or facts.get("license", ""), permissive=e.permissive))
+                        top5=top5, params=params, macs=macs, license=e.license, permissive=e.permissive))
     rows = _pareto(rows)
 
     if measure:
@@ -285,7 +288,7 @@ def plot(rows: list[Row], path: str | Path | None = None, *, title: str | None =
     families = sorted({r.family for r in scored})
     palette = matplotlib.colormaps["tab20"].colors  # dark shades first, then the light ones
     colours = [*palette[0::2], *palette[1::2]]
-    fig = Figure(figsize=(12, 7.5), layout="constrained")
+    fig = Figure(figsize=(14, 8) if label_front else (11, 8), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     for i, fam in enumerate(families):
@@ -297,9 +300,14 @@ def plot(rows: list[Row], path: str | Path | None = None, *, title: str | None =
             label="Pareto front", drawstyle="steps-post")
     ax.scatter([r.gmacs for r in front], [r.top1 for r in front], s=40, facecolors="none", edgecolors="black",
                linewidths=1.4, zorder=4)
-    if label_front:
-        for r in front:
-            ax.annotate(r.weight, (r.gmacs, r.top1), xytext=(4, -9), textcoords="offset points", fontsize=7)
+    if label_front:  # numbers up and left of the front (nothing lies there), the names listed beside
+        for i, r in enumerate(front, 1):
+            ax.annotate(str(i), (r.gmacs, r.top1), xytext=(-3, 3), textcoords="offset points", ha="right",
+                        va="bottom", fontsize=7, fontweight="bold")
+        listing = "\n".join(f"{i:>2}  {r.weight}\n    {r.top1:.2f} %, {r.gmacs:.3g} GMACs, {r.params / 1e6:.1f} M"
+                             for i, r in enumerate(front, 1))
+        ax.text(1.02, 1.0, "The front, cheapest first\n\n" + listing, transform=ax.transAxes, va="top", ha="left",
+                fontsize=7, family="monospace")
     ax.set_xscale("log")
     ax.set_xlabel("GMACs at the weight's input size (zoo.profile, log scale)")
     ax.set_ylabel("ImageNet-1k top-1 (%)")
