@@ -270,6 +270,10 @@ def format_table(rows: list[Row], markdown: bool = False) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, body)])
 
 
+def _short(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
 def plot(rows: list[Row], path: str | Path | None = None, *, title: str | None = None, label_front: bool = True):
     """Top-1 against GMACs (log scale), one colour per family, the Pareto front drawn as a line with its
     weights named. Writes ``path`` (any format matplotlib knows, by its suffix) and returns the figure.
@@ -304,7 +308,7 @@ def plot(rows: list[Row], path: str | Path | None = None, *, title: str | None =
         for i, r in enumerate(front, 1):
             ax.annotate(str(i), (r.gmacs, r.top1), xytext=(-3, 3), textcoords="offset points", ha="right",
                         va="bottom", fontsize=7, fontweight="bold")
-        listing = "\n".join(f"{i:>2}  {r.weight}\n    {r.top1:.2f} %, {r.gmacs:.3g} GMACs, {r.params / 1e6:.1f} M"
+        listing = "\n".join(f"{i:>2}  {r.weight}\n    {r.top1:.2f} %, {_short(r.gmacs)} GMACs, {r.params / 1e6:.1f} M"
                              for i, r in enumerate(front, 1))
         ax.text(1.02, 1.0, "The front, cheapest first\n\n" + listing, transform=ax.transAxes, va="top", ha="left",
                 fontsize=7, family="monospace")
