@@ -40,8 +40,9 @@ def main() -> None:
     zoo.compare.plot(rows, args.out, title=f"{len(scored)} ImageNet-1k weights of the zoo: top-1 against GMACs "
                                           f"(marker area grows with parameters)")
     front = sorted((r for r in rows if r.pareto), key=lambda r: r.macs)
+    chart = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
     print(f"{len(rows)} weights ({len(scored)} with a reported top-1), {len({r.model for r in rows})} models; "
-          f"counted in {counted:.0f} s; chart: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+          f"counted in {counted:.0f} s; chart: {chart}")
     print(f"\nThe Pareto front ({len(front)} weights), cheapest first:\n")
     print(zoo.compare.format_table(front, markdown=True))
 

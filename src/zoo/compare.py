@@ -19,7 +19,6 @@ gives the front of that choice (``family="mobilenet"``: the best MobileNet for e
 from __future__ import annotations
 
 import csv
-import fnmatch
 import functools
 import json
 import math
@@ -198,7 +197,8 @@ def compare(
     every = [catalog.get_entry(*name.split(".", 1)) for name in catalog.list_pretrained()]
     families, known = _as_set(family), {model_info(e.model).family for e in every}
     if families is not None and not families <= known:
-        raise ValueError(f"unknown family {', '.join(map(repr, sorted(families - known)))}; known: {', '.join(sorted(known))}")
+        unknown = ", ".join(map(repr, sorted(families - known)))
+        raise ValueError(f"unknown family {unknown}; known: {', '.join(sorted(known))}")
     licences = {e.license for e in every}
     if license is not None and license != "permissive" and license not in licences:
         raise ValueError(f"no weight has the licence {license!r}; choose permissive or one of "
@@ -259,13 +259,14 @@ def format_table(rows: list[Row], markdown: bool = False) -> str:
         if measured:
             cells += [fmt(r.latency_ms, ".2f"), fmt(r.images_per_s, ",.1f")]
         body.append(cells)
-    left = 3  # text columns; numbers align right
+    text = {0, 1, 2, 8}  # columns of words; numbers align right
     if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + ":---:|" + "---|" * (left - 1) + "---:|" * (len(header) - left)]
+        rule = "|" + "".join(":---:|" if i == 0 else "---|" if i in text else "---:|" for i in range(len(header)))
+        lines = ["| " + " | ".join(header) + " |", rule]
         return "\n".join(lines + ["| " + " | ".join(c if i != 1 else f"`{c}`" for i, c in enumerate(b)) + " |"
                                   for b in body])
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    line = lambda cells: "  ".join(c.ljust(w) if i < left else c.rjust(w)  # noqa: E731
+    line = lambda cells: "  ".join(c.ljust(w) if i in text else c.rjust(w)  # noqa: E731
                                    for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, body)])
 
