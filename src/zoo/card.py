@@ -141,7 +141,7 @@ def model_card(model: nn.Module, *, load_as: str | None = None) -> str:
         else:
             change = ("kept as a backbone (its classifier dropped)" if features_only
                       else f"a new {num_classes}-class head" if num_classes != entry.num_classes
-                      else f"adapted to {input_size[0]} input channels")
+                      else f"its first convolution adapted to {input_size[0]}-channel input")
             lines.append(f"Fine-tuned from `{entry.name}`, {where}{scored}: {change}. The ImageNet figures of "
                          f"those weights do not describe this model.")
         lines.append(f"Licence: {entry.license or 'not stated'} (the licence of the weights it comes from).")
