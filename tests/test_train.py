@@ -160,6 +160,16 @@ def test_model_ema():
     assert warm.current_decay() == pytest.approx(991 / 1000)
 
 
+def test_model_ema_averages_batchnorm_statistics():
+    model = nn.BatchNorm1d(2)
+    ema = train.ModelEma(model, decay=0.75, warmup=False)
+    model.running_mean.fill_(4.0)
+    model.running_var.fill_(9.0)
+    ema.update(model)
+    assert torch.allclose(ema.module.running_mean, torch.full((2,), 0.25 * 4.0))  # from 0
+    assert torch.allclose(ema.module.running_var, torch.full((2,), 0.75 + 0.25 * 9.0))  # from 1
+
+
 # ------------------------------------------------------------------------------------------ one epoch
 
 def test_accumulation_equals_the_larger_batch():

@@ -201,7 +201,7 @@ def test_save_pretrained_round_trip(tmp_path):
     torch.manual_seed(0)
     model = randomize_norms(zoo.create_model("resnet18", num_classes=7, in_chans=2, drop_rate=0.1)).eval()
     zoo.save_pretrained(model, tmp_path / "mine")
-    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["config.json", "model.safetensors"]
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["README.md", "config.json", "model.safetensors"]
     config = json.loads((tmp_path / "mine" / "config.json").read_text())
     assert config["architecture"] == "resnet18" and config["kwargs"] == {"num_classes": 7, "in_chans": 2,
                                                                           "drop_rate": 0.1}

@@ -18,8 +18,9 @@ _LAZY = {
     "convert_state_dict": "zoo.weights.convert",
     "list_pretrained": "zoo.weights.catalog",
     "load_pretrained": "zoo.weights.load",
-    "save_pretrained": "zoo.weights.load",
-    "push_to_hub": "zoo.weights.load",
+    "save_pretrained": "zoo.card",  # the files (zoo.weights.load) and the README.md model card
+    "push_to_hub": "zoo.card",
+    "model_card": "zoo.card",
     "data_config": "zoo.weights.preprocess",
     "transforms": "zoo.weights.preprocess",
     "class_names": "zoo.weights.preprocess",
@@ -28,6 +29,7 @@ _LAZY = {
     "Profile": "zoo.profiling",
     "benchmark": "zoo.timing",
     "Benchmark": "zoo.timing",
+    "compare": "zoo.comparing",  # zoo.compare(...) → rows; zoo.comparing.plot(rows, path) draws them
     "fuse": "zoo.fused",
     "optimize": "zoo.optimizing",
     "fused": None,  # the subpackage itself

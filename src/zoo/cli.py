@@ -1,8 +1,10 @@
-"""``python -m zoo``: list models, show a model's facts, profile a model.
+"""``python -m zoo``: list models, show a model's facts, profile a model, compare the pretrained weights.
 
     python -m zoo list [PATTERN] [--family F]
     python -m zoo info NAME
     python -m zoo profile NAME [--input 3x299x299] [--batch 8] [--depth 2] [--train] [--markdown]
+    python -m zoo compare [PATTERN] [--family F] [--max-gmacs G] [--max-params M] [--min-top1 T]
+                          [--license permissive] [--sort top1] [--front] [--measure [--batch 32]] [--plot out.png]
 """
 
 from __future__ import annotations
@@ -40,7 +42,42 @@ def _parser() -> argparse.ArgumentParser:
     prof.add_argument("--depth", type=int, default=2, help="depth of the per-module table (default 2)")
     prof.add_argument("--train", action="store_true", help="train mode: forward and backward")
     prof.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    cmp = commands.add_parser("compare", help="every pretrained weight: top-1/5, params, GMACs, licence, "
+                                              "the Pareto front (*); --measure adds speed here")
+    cmp.add_argument("pattern", nargs="?", default="*", help="fnmatch pattern on model.tag or the model name")
+    cmp.add_argument("--family", action="append", help="keep this family (repeatable)")
+    cmp.add_argument("--max-gmacs", type=float, metavar="G", help="at most G GMACs at the weight's input size")
+    cmp.add_argument("--max-params", type=float, metavar="M", help="at most M million parameters")
+    cmp.add_argument("--min-top1", type=float, metavar="T", help="ImageNet-1k top-1 of at least T %%")
+    cmp.add_argument("--license", metavar="L", help="'permissive' (Apache-2.0, MIT, BSD) or a licence id")
+    cmp.add_argument("--sort", default="top1", help="top1 (default), top5, gmacs, params, latency, throughput, name")
+    cmp.add_argument("--front", action="store_true", help="only the Pareto front")
+    cmp.add_argument("--measure", action="store_true", help="measure latency (batch 1) and images/s here")
+    cmp.add_argument("--batch", type=int, default=32, help="batch size of the images/s measurement (default 32)")
+    cmp.add_argument("--device", default="cpu", help="device to measure on (default cpu)")
+    cmp.add_argument("--threads", type=int, help="CPU threads while measuring")
+    cmp.add_argument("--plot", metavar="PNG", help="draw top-1 against GMACs to this file (needs zoo[plot])")
+    cmp.add_argument("--markdown", action="store_true", help="print a Markdown table")
     return parser
+
+
+def _compare(args) -> None:
+    from zoo import comparing as compare
+
+    rows = compare.compare(
+        args.pattern, family=args.family, max_gmacs=args.max_gmacs,
+        max_params=None if args.max_params is None else int(args.max_params * 1e6), min_top1=args.min_top1,
+        license=args.license, sort=args.sort, measure=args.measure, batch_size=args.batch, device=args.device,
+        threads=args.threads,
+    )
+    if not rows:
+        raise ValueError("no weight passes these filters")
+    if args.plot:
+        compare.plot(rows, args.plot)  # the front in context: every row drawn
+    shown = [r for r in rows if r.pareto] if args.front else rows
+    print(compare.format_table(shown, markdown=args.markdown))
+    if args.plot:
+        print(f"chart written to {args.plot}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             width = max(map(len, facts))
             for key, value in facts.items():
                 print(f"{key:<{width}}  {value}")
+        elif args.command == "compare":
+            _compare(args)
         else:
             p = zoo.profile(args.name, args.input, batch_size=args.batch, depth=args.depth,
                             mode="train" if args.train else "eval")
             print(p.to_markdown() if args.markdown else p)
-    except (ValueError, TypeError) as e:
+    except (ValueError, TypeError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

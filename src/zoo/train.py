@@ -203,7 +203,10 @@ class ModelEma(nn.Module):
     """An exponential moving average of a model's weights (Polyak averaging), evaluated like the model.
 
     ``decay`` is reached after a warmup, ``min(decay, (1 + n) / (10 + n))`` at update ``n``, so early
-    averages are not dominated by the random initialisation. Buffers (BatchNorm statistics) are copied.
+    averages are not dominated by the random initialisation. Floating-point buffers (BatchNorm's running
+    mean and variance) are averaged like the weights, integer ones (``num_batches_tracked``) copied: the
+    live model's statistics describe the live weights, while their average over the same horizon matches
+    the averaged weights, which is what the EMA model is evaluated with (as timm and TensorFlow do).
     """
 
     def __init__(self, model: nn.Module, decay: float = 0.9998, warmup: bool = True):

@@ -6,12 +6,12 @@ Imported on first use (``zoo.list_pretrained``, ``create_model(..., pretrained=.
 
 from .catalog import imagenet_classes, list_pretrained, pretrained_tags
 from .convert import convert_state_dict
-from .load import IncompatibleWeightsError, apply_state_dict, load_pretrained, push_to_hub, save_pretrained
+from .load import IncompatibleWeightsError, apply_state_dict, load_pretrained, save_pretrained
 from .preprocess import class_names, data_config, transforms
 from .sources import CorruptCheckpointError, UnsafeCheckpointError, WeightsNotFoundError
 
 __all__ = [
     "convert_state_dict", "list_pretrained", "pretrained_tags", "imagenet_classes", "load_pretrained",
-    "apply_state_dict", "save_pretrained", "push_to_hub", "data_config", "transforms", "class_names",
+    "apply_state_dict", "save_pretrained", "data_config", "transforms", "class_names",
     "IncompatibleWeightsError", "CorruptCheckpointError", "UnsafeCheckpointError", "WeightsNotFoundError",
 ]

@@ -39,7 +39,7 @@ from zoo.registry import model_info, resolve_name
 from . import catalog, sources
 
 __all__ = ["WeightSpec", "IncompatibleWeightsError", "resolve_pretrained", "load_pretrained", "apply_state_dict",
-           "save_pretrained", "push_to_hub", "CLASSIFIER"]
+           "save_pretrained", "CLASSIFIER"]
 
 CLASSIFIER = "head.fc."  # every zoo model ends in a ClassifierHead whose final linear layer is head.fc
 CONFIG_FILE, WEIGHTS_FILE = "config.json", "model.safetensors"
@@ -353,25 +353,3 @@ def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
         write(tmp)
         tmp.replace(path)  # atomic: a reader never sees half a file
     return directory
-
-
-def push_to_hub(model: nn.Module, repo_id: str, *, private: bool | None = None, token: str | None = None,
-                commit_message: str = "Upload zoo model", revision: str | None = None) -> str:
-    """``save_pretrained`` into a Hugging Face Hub repository (created if needed); returns the commit URL.
-    Load it back with ``zoo.create_model(pretrained="hf-hub:" + repo_id)``."""
-    import tempfile
-
-    from huggingface_hub import HfApi
-
-    api = HfApi(token=token)
-    api.create_repo(repo_id, private=private, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        save_pretrained(model, tmp)
-        arch = model.model_config["architecture"]
-        Path(tmp, "README.md").write_text(
-            f"---\nlibrary_name: zoo\ntags:\n- image-classification\n- zoo\n---\n# {repo_id}\n\n"
-            f"A `{arch}` saved by zoo. Load it with\n\n```python\nimport zoo\n"
-            f"model = zoo.create_model(pretrained=\"hf-hub:{repo_id}\")\n```\n"
-        )
-        commit = api.upload_folder(repo_id=repo_id, folder_path=tmp, commit_message=commit_message, revision=revision)
-    return str(getattr(commit, "commit_url", commit))
