@@ -15,7 +15,6 @@ each attention layer partitions the map into token groups, attends and merges ba
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from functools import partial
 
@@ -23,6 +22,7 @@ import torch
 from torch import nn
 
 from zoo.blocks import Attention, ClassifierHead, ConvNormAct, DropPath, InvertedResidual, Mlp, drop_path_rates
+from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
@@ -68,7 +68,7 @@ class PartitionAttention(nn.Module):
         self.attn = Attention(dim, dim // head_dim, attn_drop=attn_drop, proj_drop=proj_drop, window=size,
                               position_bias="table", scale=dim**-0.5)
         self.norm2 = nn.LayerNorm(dim)
-        self.mlp = Mlp(dim, dim * mlp_ratio, drop=proj_drop)
+        self.mlp = Mlp(dim, dim * mlp_ratio, proj_drop=proj_drop)
         # stochastic depth drops a whole image's branch: it sees (B, groups, tokens, C)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
@@ -234,14 +234,8 @@ _TORCHVISION_RULES = [
 
 def convert_torchvision(state_dict: dict, name: str) -> dict:
     """torchvision's ``maxvit_t``: blocks.i.layers.j.layers.{MBconv, window_attention, grid_attention}."""
-    out = {}
-    for key, value in state_dict.items():
-        if key.endswith(".relative_position_index"):  # rebuilt here, not loaded
-            continue
-        for pattern, repl in _TORCHVISION_RULES:
-            key = re.sub(pattern, repl, key)
-        out[key] = value
-    return out
+    learned = {k: v for k, v in state_dict.items() if not k.endswith(".relative_position_index")}  # rebuilt here
+    return rename_keys(learned, _TORCHVISION_RULES)
 
 
 CONVERTERS = {"torchvision": convert_torchvision}

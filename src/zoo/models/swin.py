@@ -69,7 +69,7 @@ class SwinBlock(nn.Module):
         self.attn = Attention(dim, num_heads, attn_drop=attn_drop, proj_drop=drop, window=window,
                               position_bias="mlp" if v2 else "table", cosine=v2)
         self.norm2 = nn.LayerNorm(dim)
-        self.mlp = Mlp(dim, int(dim * mlp_ratio), drop=drop)
+        self.mlp = Mlp(dim, int(dim * mlp_ratio), proj_drop=drop)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
     def _attention(self, x: torch.Tensor, shift: tuple[int, int], mask: torch.Tensor | None) -> torch.Tensor:

@@ -36,7 +36,7 @@ class EncoderBlock(nn.Module):
         self.norm1 = LayerNorm(dim)
         self.attn = Attention(dim, num_heads, attn_drop=attn_drop, proj_drop=proj_drop)
         self.norm2 = LayerNorm(dim)
-        self.mlp = Mlp(dim, int(dim * mlp_ratio), drop=proj_drop)
+        self.mlp = Mlp(dim, int(dim * mlp_ratio), proj_drop=proj_drop)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
