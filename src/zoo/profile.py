@@ -373,7 +373,13 @@ def _resolve_model(model_or_name, input_size, device, kwargs) -> tuple[nn.Module
         from zoo.factory import create_model
         from zoo.registry import get_entry, model_info, resolve_name
 
-        name, _ = resolve_name(model_or_name)
+        from zoo.weights.catalog import get_entry as get_weight
+        from zoo.weights.catalog import split_tag
+
+        base, tag = split_tag(model_or_name)  # "vit_b_16.tv_imagenet1k_swag_e2e_v1": the net those weights need
+        name, alias_kwargs = resolve_name(base)
+        if input_size is None and tag is not None:
+            input_size = get_weight(name, tag, base if alias_kwargs else None).input_size
         if input_size is None:
             try:
                 input_size = model_info(name).input_size
