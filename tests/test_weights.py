@@ -341,6 +341,46 @@ def test_offline_without_a_cached_file_says_how_to_fetch_it(offline):
     assert url in text and str(torch_home / "hub" / "checkpoints") in text and f"curl -L -o alexnet-owt-7be5be79.pth {url}" in text
 
 
+OFFLINE_SCRIPT = """
+import logging, sys, time
+logging.basicConfig(level=logging.WARNING, stream=sys.stdout)
+import torch, zoo
+from zoo.weights import HubUnreachableError, WeightsNotFoundError
+start = time.perf_counter()
+try:
+    zoo.create_model("resnet18", pretrained="a1_in1k")
+except WeightsNotFoundError as err:
+    print("SECONDS", time.perf_counter() - start)
+    print("MESSAGE", str(err).replace(chr(10), " "))
+try:
+    zoo.push_to_hub(zoo.create_model("resnet18", num_classes=2), "me/tiny", token="hf_unused")
+except HubUnreachableError as err:
+    print("PUSH", str(err).replace(chr(10), " "))
+"""
+
+
+def test_without_network_a_hub_miss_fails_fast_once_and_names_hf_hub_offline(tmp_path):
+    """No HF_HUB_OFFLINE, and the Hub's endpoint a closed local port (nothing leaves the machine): the
+    first connection error ends it — no minute of retries, no second file tried — and says what to set."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HF_ENDPOINT": "http://127.0.0.1:9", "HF_HOME": str(tmp_path / "hf"),
+           "PYTHONPATH": str(Path(zoo.__file__).parents[1])}
+    env.pop("HF_HUB_OFFLINE", None)
+    env.pop("HF_HUB_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", OFFLINE_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    lines = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    assert out.returncode == 0, out.stderr
+    assert float(lines["SECONDS"]) < 5, out.stdout
+    message = lines["MESSAGE"]
+    assert "could not reach the Hugging Face Hub at http://127.0.0.1:9" in message and "HF_HUB_OFFLINE=1" in message
+    assert "pytorch_model.bin" not in message and "Retrying" not in out.stdout + out.stderr
+    assert "HF_HUB_OFFLINE=1" in lines["PUSH"] and "hf upload me/tiny" in lines["PUSH"]
+    assert "could not reach the Hugging Face Hub at http://127.0.0.1:9 to push me/tiny" in lines["PUSH"]
+
+
 def test_corrupt_or_truncated_files_are_named(offline, tmp_path, tv_resnet18):
     hf_home, torch_home = offline
     data = safetensors_bytes(tv_resnet18.state_dict(), tmp_path)

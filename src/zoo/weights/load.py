@@ -376,7 +376,14 @@ def push_to_hub(model: nn.Module, repo_id: str, *, private: bool | None = None, 
     from huggingface_hub import HfApi
 
     api = HfApi(token=token)
-    api.create_repo(repo_id, private=private, exist_ok=True)
+    try:
+        api.create_repo(repo_id, private=private, exist_ok=True)
+    except sources.network_errors() as err:  # no network: said once, as downloads say it, not a bare ConnectError
+        why = ("uploads need the network, and HF_HUB_OFFLINE=1 is set" if sources.offline()
+               else sources.unreachable_message(f"push {repo_id}", err))
+        raise sources.HubUnreachableError(
+            f"{why}\nMeanwhile zoo.save_pretrained(model, 'folder') writes what would be pushed; upload it later "
+            f"with `hf upload {repo_id} folder`.") from err
     with tempfile.TemporaryDirectory() as tmp:
         save_pretrained(model, tmp)
         arch = model.model_config["architecture"]
