@@ -25,7 +25,7 @@ def photo():
     from PIL import Image
     from sklearn.datasets import load_sample_images
 
-    array = load_sample_images().images[0][11:400, 3:572]  # 389 x 569
+    array = load_sample_images().images[0][50:311, 100:433]  # 261 x 333
     return Image.fromarray(array)
 
 
