@@ -120,7 +120,7 @@ def _from_entry(entry: catalog.WeightEntry, revision: str | None = None) -> Weig
         if not entry.permissive:  # only ever asked for by tag: default_entry never picks one
             warnings.warn(f"{entry.name} is licensed {entry.license.upper()}"
                           f"{' (non-commercial use only)' if '-nc' in entry.license else ''}, not under a permissive "
-                          f"licence: check that your use is allowed.", UserWarning, stacklevel=4)
+                          f"licence: check that your use is allowed.", UserWarning, stacklevel=3)
         return get()
 
     return WeightSpec(origin=f"{entry.name} ({where})", fetch=fetch, source=entry.ref_lib, kwargs=dict(entry.arch),
