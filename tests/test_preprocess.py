@@ -117,7 +117,8 @@ def test_the_resize_is_the_published_one_not_one_from_a_rounded_crop():
     assert zoo.transforms("vit_l_16.tv_imagenet1k_v1").scale == 242
     # a model built for another size gets the resize of that size, at the weights' crop_pct
     model = zoo.create_model("vit_b_16.augreg_in1k", img_size=160)
-    assert zoo.transforms(model).scale == math.floor(160 / 0.9) and zoo.data_config(model)["input_size"] == (3, 160, 160)
+    assert zoo.transforms(model).scale == math.floor(160 / 0.9)
+    assert zoo.data_config(model)["input_size"] == (3, 160, 160)
 
 
 def test_name_tag_strings_work_where_names_do():
@@ -158,7 +159,8 @@ def test_training_transforms_without_randomness_are_a_resize_and_the_weights_nor
     pre = zoo.transforms("resnet50.a1_in1k", train=True, scale=(1, 1), ratio=(w / h, w / h), hflip=0,
                          color_jitter=None)
     ref = v2.Compose([v2.ToImage(), v2.Resize((224, 224), interpolation=v2.InterpolationMode.BICUBIC, antialias=True),
-                      v2.ToDtype(torch.float32, scale=True), v2.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+                      v2.ToDtype(torch.float32, scale=True),
+                      v2.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
     torch.testing.assert_close(pre(photo), ref(photo).as_subclass(torch.Tensor), rtol=0, atol=0)
 
 

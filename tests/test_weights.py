@@ -288,7 +288,8 @@ def test_in_chans_adapts_the_first_conv(resnet18_cached):
 
 
 def test_features_only_loads_the_backbone(resnet18_cached):
-    backbone = zoo.create_model("resnet18", pretrained="tv_imagenet1k_v1", features_only=True, out_indices=(1, 3)).eval()
+    backbone = zoo.create_model("resnet18", pretrained="tv_imagenet1k_v1", features_only=True,
+                                out_indices=(1, 3)).eval()
     ref = resnet18_cached
     x = torch.randn(2, 3, 64, 48)
     with torch.no_grad():
@@ -509,7 +510,8 @@ def test_every_model_has_weights_and_a_default():
     assert zoo.list_pretrained("resnet5*") == zoo.list_pretrained("resnet50.*")
     info = zoo.model_info("resnet50").pretrained
     assert info[0]["default"] and {"tag", "license", "input_size", "top1", "top5", "file_mb"} <= set(info[0])
-    assert all(e["top1"] is not None and e["top5"] is not None for name in models for e in zoo.model_info(name).pretrained)
+    assert all(e["top1"] is not None and e["top5"] is not None
+               for name in models for e in zoo.model_info(name).pretrained)
 
 
 def test_defaults_are_permissive_and_at_the_default_size():

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = next((p / "shared" / "reference" for p in ROOT.parents if (p / "shared" / "reference" / "weights.csv").is_file()),
-                 None)
+REFERENCE = next((p / "shared" / "reference" for p in ROOT.parents
+                  if (p / "shared" / "reference" / "weights.csv").is_file()), None)
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ Writes, into the package data (src/zoo/catalog/):
 
 - ``weights.csv``: one row per weight file of ``shared/reference/weights.csv`` whose model the zoo's
   catalog (``src/zoo/catalog/*.toml``) lists, with its preprocessing (input, resize, unrounded crop_pct,
-  interpolation, mean, std), licence, reported top-1/top-5, file size and the *architecture keywords* the zoo model needs to reproduce the network
-  those weights were trained in (column ``arch``, JSON). They are found from the reference models
-  themselves, built on the meta device:
+  crop_mode, interpolation, mean, std), licence, reported top-1/top-5, file size and the *architecture
+  keywords* the zoo model needs to reproduce the network those weights were trained in (column
+  ``arch``, JSON). They are found from the reference models themselves, built on the meta device:
 
   - ``bn_eps`` / ``bn_momentum``: recorded for every weight of a model whose sources disagree on it
     (torchvision builds MobileNetV3 and EfficientNet-B5 with eps 1e-3, timm with 1e-5; the momentum
@@ -174,8 +174,8 @@ def generate(reference: Path, known: set[str]) -> tuple[str, str, list[str]]:
         writer.writerow([
             r["name"], r["tag"], r["source"], r["location"], r["ref_lib"], r["ref_arch"],
             json.dumps(arch, sort_keys=True) if arch else "", r["input"], r["resize"], r["crop_pct"],
-            timm_crop_mode(r["location"]) if r["source"] == "hf" else "center", r["interpolation"], tuple_text(r["mean"]), tuple_text(r["std"]), r["top1"], r["top5"], r["license"],
-            r["file_mb"],
+            timm_crop_mode(r["location"]) if r["source"] == "hf" else "center", r["interpolation"],
+            tuple_text(r["mean"]), tuple_text(r["std"]), r["top1"], r["top5"], r["license"], r["file_mb"],
         ])
     classes = torchvision.models.ResNet50_Weights.IMAGENET1K_V1.meta["categories"]
     assert len(classes) == 1000 and len(set(classes)) == 1000

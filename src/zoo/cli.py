@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in facts.items():
                 print(f"{key:<{width}}  {value}")
             if info.pretrained:
-                print(f"\npretrained weights (pretrained=True loads the one marked *; others by tag):")
+                print("\npretrained weights (pretrained=True loads the one marked *; others by tag):")
                 print(_weights_table(info.pretrained))
         else:
             p = zoo.profile(args.name, args.input, batch_size=args.batch, depth=args.depth,
