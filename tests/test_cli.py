@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import zoo
 from zoo.cli import main
 
 
@@ -19,6 +20,20 @@ def test_info(capsys):
     assert main(["info", "resnet50"]) == 0
     out = capsys.readouterr().out
     assert "Deep Residual Learning" in out and "25,557,032" in out and "3x224x224" in out
+
+
+def test_info_lists_the_weights_with_their_metadata(capsys):
+    assert main(["info", "vit_b_16"]) == 0
+    table = capsys.readouterr().out.split("pretrained weights")[1].splitlines()[1:]
+    assert table[0].split() == ["tag", "input", "top-1", "top-5", "licence", "MB", "from"]
+    rows = {line[2:].split()[0]: line for line in table[1:]}
+    assert len(rows) == len(zoo.model_info("vit_b_16").pretrained)
+    default = [line for line in table[1:] if line.startswith("* ")]
+    assert len(default) == 1 and "apache-2.0" in default[0] and " 224 " in default[0]
+    assert rows["tv_imagenet1k_swag_e2e_v1"].split()[1:] == ["384", "85.30", "97.65", "cc-by-nc-4.0", "331.4", "url"]
+    assert main(["info", "resnet50.a1_in1k"]) == 0
+    table = capsys.readouterr().out.split("pretrained weights")[1].splitlines()[2:]
+    assert [line.split()[0] for line in table] == ["a1_in1k"]
 
 
 def test_profile_prints_summary_and_table(capsys):

@@ -48,7 +48,7 @@ def test_pretrained_weights_missing_offline_is_clear(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(FileNotFoundError, match=r"(?s)resnet18-f37072fd\.pth is not in the torch hub cache.*"
                                                 r"downloads are disabled"):
-        zoo.create_model("resnet18", pretrained=True)
+        zoo.create_model("resnet18", pretrained="tv_imagenet1k_v1")
 
 
 def test_register_a_custom_model(forget_registrations):

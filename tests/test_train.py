@@ -317,6 +317,37 @@ def test_early_stopping_and_best(tmp_path):
         train.fit(TinyNet(), loader, epochs=1, patience=1)
 
 
+def test_fit_prints_one_line_per_epoch_unless_quiet(capsys):
+    torch.manual_seed(0)
+    loader = DataLoader(toy_data(16), batch_size=8)
+    history = train.fit(TinyNet(), loader, loader, epochs=2, device="cpu", progress=False)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1/2  train_loss ") and lines[1].startswith("epoch 2/2")
+    for line, record in zip(lines, history):
+        assert f"val_top1 {record['val_top1']:.2f}" in line and f"val_loss {record['val_loss']:.4f}" in line
+        assert f"lr {record['lr']:.2e}" in line and line.endswith(f"{record['time']:.1f}s")
+    train.fit(TinyNet(), loader, epochs=1, device="cpu", progress=False, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_progress_bars_use_tqdm_auto_in_a_terminal_or_a_notebook(monkeypatch):
+    """tqdm.auto gives a widget in Jupyter and text elsewhere; by default a bar shows on a terminal or in
+    a notebook (an IPython kernel is running), and not when the output is a file."""
+    import sys
+
+    import tqdm.auto
+
+    made = []
+    monkeypatch.setattr(tqdm.auto, "tqdm", lambda it, **kw: made.append(kw["desc"]) or it)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    data = [1, 2]
+    assert train._progress(data, None, "epoch 0") is data and made == []
+    monkeypatch.setitem(sys.modules, "ipykernel", object())
+    assert list(train._progress(data, None, "epoch 0")) == data and made == ["epoch 0"]
+    assert train._progress(data, False, "epoch 0") is data and made == ["epoch 0"]
+
+
 def test_zoo_train_is_lazy():
     assert zoo.train is train and "train" in dir(zoo)
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from torch import nn
 
+from zoo.weights import sources
+
 __all__ = ["model_card", "save_pretrained", "push_to_hub", "CARD_FILE"]
 
 CARD_FILE = "README.md"
@@ -63,7 +65,7 @@ def _datasets(tag: str) -> list[str]:
 def _count(model: nn.Module, input_size: tuple[int, ...]) -> tuple[int, int] | str:
     """(inference parameters, MACs) from ``zoo.profile``, or why they could not be counted: the card
     must not stop a model from being saved."""
-    from zoo.profile import profile
+    from zoo.profiling import profile
 
     try:
         p = profile(model, tuple(input_size))
@@ -80,7 +82,7 @@ def model_card(model: nn.Module, *, load_as: str | None = None) -> str:
     """
     from huggingface_hub import EvalResult, ModelCardData
 
-    from zoo.compare import reported_accuracy
+    from zoo.comparing import reported_accuracy
     from zoo.registry import model_info
     from zoo.weights.preprocess import data_config, transforms
 
@@ -214,7 +216,14 @@ def push_to_hub(model: nn.Module, repo_id: str, *, private: bool | None = None, 
     from huggingface_hub import HfApi
 
     api = HfApi(token=token)
-    api.create_repo(repo_id, private=private, exist_ok=True)
+    try:
+        api.create_repo(repo_id, private=private, exist_ok=True)
+    except sources.network_errors() as err:  # no network: said once, as downloads say it, not a bare ConnectError
+        why = ("uploads need the network, and HF_HUB_OFFLINE=1 is set" if sources.offline()
+               else sources.unreachable_message(f"push {repo_id}", err))
+        raise sources.HubUnreachableError(
+            f"{why}\nMeanwhile zoo.save_pretrained(model, 'folder') writes what would be pushed; upload it later "
+            f"with `hf upload {repo_id} folder`.") from err
     with tempfile.TemporaryDirectory() as tmp:
         save_pretrained(model, tmp, load_as=f"hf-hub:{repo_id}")
         commit = api.upload_folder(repo_id=repo_id, folder_path=tmp, commit_message=commit_message, revision=revision)

@@ -1,7 +1,7 @@
 """``python -m zoo``: list models, show a model's facts, profile a model, compare the pretrained weights.
 
     python -m zoo list [PATTERN] [--family F]
-    python -m zoo info NAME
+    python -m zoo info NAME[.TAG]
     python -m zoo profile NAME [--input 3x299x299] [--batch 8] [--depth 2] [--train] [--markdown]
     python -m zoo compare [PATTERN] [--family F] [--max-gmacs G] [--max-params M] [--min-top1 T]
                           [--license permissive] [--sort top1] [--front] [--measure [--batch 32]] [--plot out.png]
@@ -26,13 +26,33 @@ def _input_size(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _weights_table(weights) -> str:
+    """One row per weight: tag, input size, ImageNet-1k top-1/top-5, licence, download size, source."""
+    header = ("tag", "input", "top-1", "top-5", "licence", "MB", "from")
+
+    def cell(value, fmt="{}"):
+        return "-" if value is None else fmt.format(value)
+
+    rows = [(("* " if w["default"] else "  ") + w["tag"], cell(w["input_size"][-1]), cell(w["top1"], "{:.2f}"),
+             cell(w["top5"], "{:.2f}"), w["license"] or "-", cell(w["file_mb"], "{:.1f}"),
+             "url" if w["source"].startswith(("http://", "https://")) else "hf-hub")
+            for w in weights]
+    widths = [max(len(r[i]) for r in [("  " + header[0], *header[1:]), *rows]) for i in range(len(header))]
+    right = {1, 2, 3, 5}  # numbers line up on the right
+    lines = []
+    for row in [("  " + header[0], *header[1:]), *rows]:
+        lines.append("  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m zoo", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     ls = commands.add_parser("list", help="model names (fnmatch pattern, e.g. 'resnet*')")
     ls.add_argument("pattern", nargs="?", default="*")
     ls.add_argument("--family")
-    info = commands.add_parser("info", help="a model's catalog facts: paper, input size, params, MACs")
+    info = commands.add_parser("info", help="a model's catalog facts (paper, input size, params, MACs) and a table of "
+                                            "its pretrained weights; NAME.TAG shows one weight")
     info.add_argument("name")
     prof = commands.add_parser("profile", help="count params, MACs/FLOPs and memory; print the per-module table")
     prof.add_argument("name")
@@ -102,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             width = max(map(len, facts))
             for key, value in facts.items():
                 print(f"{key:<{width}}  {value}")
+            if info.pretrained:
+                print("\npretrained weights (pretrained=True loads the one marked *; others by tag):")
+                print(_weights_table(info.pretrained))
         elif args.command == "compare":
             _compare(args)
         else:

@@ -116,7 +116,7 @@ def reported_accuracy(model: str, tag: str) -> tuple[float | None, float | None]
 @functools.lru_cache(maxsize=None)
 def _count(model: str, size: int, arch: str) -> tuple[int, int]:
     """(inference params, MACs) of ``model`` built with ``arch`` (JSON keywords) at ``size``²."""
-    from zoo.profile import profile
+    from zoo.profiling import profile
 
     p = profile(model, (3, size, size), **json.loads(arch))
     return p.params - p.unused_param_count, p.macs

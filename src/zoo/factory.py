@@ -11,16 +11,23 @@ from typing import Any
 from zoo.registry import ModelInfo, get_entry, resolve_name
 from zoo.registry import model_info as _catalog_info
 from zoo.weights import load as weights
-from zoo.weights.catalog import pretrained_tags
+from zoo.weights.catalog import default_entry, pretrained_tags, split_tag
+from zoo.weights.catalog import get_entry as get_weight
 
 __all__ = ["create_model", "model_info"]
 
 
 def model_info(name: str) -> ModelInfo:
     """Facts about a model from the catalog — family, paper, input size, reference params and MACs — and
-    its pretrained weights (``.pretrained``)."""
+    its pretrained weights (``.pretrained``: tag, licence, input size, top-1/top-5, file size; the default
+    first). For ``"name.tag"``, ``.pretrained`` holds that weight alone."""
+    name, tag = split_tag(name)
     info = _catalog_info(name)
-    return replace(info, pretrained=tuple(pretrained_tags(info.name)))
+    if tag is None:
+        return replace(info, pretrained=tuple(pretrained_tags(info.name)))
+    alias = name if resolve_name(name)[1] else None
+    entry = get_weight(info.name, tag, alias)
+    return replace(info, pretrained=({**entry.summary(), "default": entry is default_entry(info.name, False, alias)},))
 
 
 def _fused_by_default() -> bool:

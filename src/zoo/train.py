@@ -320,13 +320,26 @@ def _to(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Ten
 
 
 def _progress(loader: Iterable, enabled: bool | None, desc: str):
+    """A progress bar on rank 0: tqdm's auto front-end (a widget in a notebook, text in a terminal).
+    None: shown in a terminal or a notebook, not when the output goes to a file."""
     if enabled is None:
-        enabled = sys.stderr.isatty()
+        enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
     if not enabled or _world()[0] != 0:
         return loader
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     return tqdm(loader, desc=desc, leave=False, dynamic_ncols=True)
+
+
+def _epoch_line(record: dict[str, float], epochs: int) -> str:
+    """``epoch 3/10  train_loss 0.4123  val_loss 0.3012  val_top1 91.20  lr 3.00e-04  12.3s``"""
+    parts = [f"epoch {record['epoch']}/{epochs}"]
+    for key, value in record.items():
+        if key in ("epoch", "step", "lr", "time"):
+            continue
+        parts.append(f"{key} {value:.4f}" if "loss" in key else f"{key} {value:.2f}")
+    parts += [f"lr {record['lr']:.2e}", f"{record['time']:.1f}s"]
+    return "  ".join(parts)
 
 
 def train_one_epoch(
@@ -575,6 +588,7 @@ def fit(
     log: str | os.PathLike | None = None,
     device: torch.device | str | None = None,
     progress: bool | None = None,
+    verbose: bool = True,
     seed: int = 0,
 ) -> list[dict[str, float]]:
     """Train ``model`` for ``epochs``; returns one record per epoch (also appended to the JSON-lines
@@ -590,6 +604,9 @@ def fit(
     checkpoint) continues exactly where it stopped. Under ``torchrun`` the model runs in
     DistributedDataParallel, DataLoaders over map-style datasets get distributed samplers, metrics
     are averaged over ranks and rank 0 writes checkpoints and logs.
+
+    Feedback: ``progress`` shows a bar per epoch (tqdm.auto: a widget in notebooks; None: in a terminal
+    or notebook only); ``verbose`` prints one line per epoch (losses, metrics, lr, time) on rank 0.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")
@@ -659,6 +676,8 @@ def fit(
             improved = best is None or (value < best if lower_is_better else value > best)
             run["best"], run["bad_epochs"] = (value, 0) if improved else (best, run["bad_epochs"] + 1)
         history.append(record)
+        if verbose and rank == 0:
+            print(_epoch_line(record, epochs), flush=True)
         run["epoch"] = epoch + 1
         if rank == 0:
             _write_epoch(record, log, ckpt_dir, improved, model, optimizer, scheduler, scaler, ema, run,

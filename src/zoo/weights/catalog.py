@@ -12,10 +12,12 @@ import functools
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Iterable
+
+from zoo.registry import model_info
 
 __all__ = ["WeightEntry", "pretrained_tags", "list_pretrained", "get_entry", "default_entry", "imagenet_classes",
-           "PERMISSIVE_LICENSES"]
+           "split_tag", "PERMISSIVE_LICENSES"]
 
 PERMISSIVE_LICENSES = frozenset({"apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause"})
 
@@ -32,12 +34,16 @@ class WeightEntry:
     ref_arch: str  # that implementation's name for the network (a timm name is a zoo alias)
     arch: dict[str, Any] = field(default_factory=dict, compare=False)  # keywords the architecture needs
     input_size: tuple[int, int, int] = (3, 224, 224)
+    resize: int = 256  # the shorter side is resized to this before the centre crop (= floor(size / crop_pct))
     crop_pct: float = 0.875
+    crop_mode: str = "center"  # timm's: "center" keeps the aspect ratio, "squash" resizes both sides to ``resize``
     interpolation: str = "bilinear"
     mean: tuple[float, float, float] = (0.485, 0.456, 0.406)
     std: tuple[float, float, float] = (0.229, 0.224, 0.225)
-    top1: float | None = None  # ImageNet-1k top-1 as its source reports it
+    top1: float | None = None  # ImageNet-1k top-1 / top-5 (%) at ``input_size``, as its source reports them
+    top5: float | None = None
     license: str = ""
+    file_mb: float | None = None  # download size, where the source states it
     num_classes: int = 1000
 
     @property
@@ -50,16 +56,20 @@ class WeightEntry:
 
     def data_config(self) -> dict[str, Any]:
         return {"input_size": self.input_size, "interpolation": self.interpolation, "mean": self.mean,
-                "std": self.std, "crop_pct": self.crop_pct, "crop_mode": "center"}
+                "std": self.std, "crop_pct": self.crop_pct, "crop_mode": self.crop_mode}
 
     def summary(self) -> dict[str, Any]:
         """What ``model_info(name).pretrained`` shows for this weight."""
         return {"tag": self.tag, "license": self.license, "input_size": self.input_size, "top1": self.top1,
-                "source": self.location}
+                "top5": self.top5, "file_mb": self.file_mb, "source": self.location}
 
 
 def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in text.split())
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
 
 
 @functools.cache
@@ -71,9 +81,11 @@ def _entries() -> dict[str, list[WeightEntry]]:
         entry = WeightEntry(
             model=row["model"], tag=row["tag"], source=row["source"], location=row["location"],
             ref_lib=row["ref_lib"], ref_arch=row["ref_arch"], arch=json.loads(row["arch"]) if row["arch"] else {},
-            input_size=(3, size, size), crop_pct=float(row["crop_pct"]), interpolation=row["interpolation"],
-            mean=_floats(row["mean"]), std=_floats(row["std"]),
-            top1=float(row["top1"]) if row["top1"] else None, license=row["license"],
+            input_size=(3, size, size), resize=int(row["resize"]), crop_pct=float(row["crop_pct"]),
+            crop_mode=row["crop_mode"],
+            interpolation=row["interpolation"], mean=_floats(row["mean"]), std=_floats(row["std"]),
+            top1=_number(row["top1"]), top5=_number(row["top5"]), license=row["license"],
+            file_mb=_number(row["file_mb"]),
         )
         table.setdefault(entry.model, []).append(entry)
     return table
@@ -87,11 +99,38 @@ def pretrained_tags(name: str) -> list[dict[str, Any]]:
     return [{**e.summary(), "default": e is default} for e in ordered]
 
 
-def list_pretrained(pattern: str = "*") -> list[str]:
-    """``model.tag`` names of every known weight matching an fnmatch ``pattern`` (``"resnet50.*"``,
-    ``"*in21k*"``); a bare model name or pattern also matches that model's tags (``"resnet5*"``)."""
-    names = sorted(e.name for entries in _entries().values() for e in entries)
-    return [n for n in names if fnmatch.fnmatchcase(n, pattern) or fnmatch.fnmatchcase(n.split(".")[0], pattern)]
+def list_pretrained(pattern: str = "*", *, license: str | Iterable[str] | None = None, min_top1: float | None = None,
+                    min_top5: float | None = None) -> list[str]:
+    """``model.tag`` names of the known weights matching an fnmatch ``pattern`` (``"resnet50.*"``,
+    ``"*in21k*"``; a bare model name or pattern also matches that model's tags: ``"resnet5*"``).
+
+    ``license``: keep weights under this licence (``"apache-2.0"``), any of several, or ``"permissive"``
+    (Apache, MIT, BSD: usable commercially); ``min_top1`` / ``min_top5``: keep weights whose reported
+    ImageNet-1k accuracy (%) is at least this.
+    """
+    if license is None:
+        allowed = None
+    else:
+        names = {license} if isinstance(license, str) else set(license)
+        allowed = (names - {"permissive"}) | (PERMISSIVE_LICENSES if "permissive" in names else set())
+        known = {e.license for entries in _entries().values() for e in entries} | {"permissive"}
+        if not names <= known:
+            raise ValueError(f"unknown licence {sorted(names - known)}; the catalog's licences: {sorted(known)}")
+
+    def keep(e: WeightEntry) -> bool:
+        name, model = e.name, e.model
+        return ((fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(model, pattern))
+                and (allowed is None or e.license in allowed)
+                and (min_top1 is None or (e.top1 is not None and e.top1 >= min_top1))
+                and (min_top5 is None or (e.top5 is not None and e.top5 >= min_top5)))
+
+    return sorted(e.name for entries in _entries().values() for e in entries if keep(e))
+
+
+def split_tag(name: str) -> tuple[str, str | None]:
+    """``"resnet50.a1_in1k"`` → ("resnet50", "a1_in1k"); a name without a tag → (name, None)."""
+    model, _, tag = name.partition(".")
+    return model, tag or None
 
 
 def _candidates(name: str, alias: str | None) -> list[WeightEntry]:
@@ -108,11 +147,27 @@ def _candidates(name: str, alias: str | None) -> list[WeightEntry]:
     return mine
 
 
+def _default_size(name: str) -> tuple[int, int, int] | None:
+    try:
+        return model_info(name).input_size
+    except ValueError:  # a model registered by the user, without catalog facts
+        return None
+
+
 def default_entry(name: str, required: bool = True, alias: str | None = None) -> WeightEntry | None:
     """The weight ``pretrained=True`` loads: the best reported ImageNet-1k top-1 under a permissive
-    licence; weights whose source reports no score come after those that do, in catalog order."""
+    licence at the model's default input size (at any size only when none is at it); for a model that
+    carries torchvision's name, among torchvision's own weights when it has one there — which makes it
+    torchvision's ``DEFAULT`` (vit_b_16 → IMAGENET1K_V1 at 224 px). Weights whose source reports no score
+    come after those that do, in catalog order. A weight under another licence (CC-BY-NC-4.0:
+    non-commercial) is used only when asked for by its tag."""
     entries = _candidates(name, alias)
     permissive = [e for e in entries if e.permissive]
+    size = _default_size(name)
+    at_size = [e for e in permissive if e.input_size == size]
+    permissive = at_size or permissive
+    if alias is None:  # a timm alias asks for timm's network, and its weights
+        permissive = [e for e in permissive if e.ref_lib == "torchvision" and e.ref_arch == name] or permissive
     if not permissive:
         if not required:
             return None

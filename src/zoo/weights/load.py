@@ -69,15 +69,16 @@ class WeightSpec:
 
 
 def entry_cfg(entry: catalog.WeightEntry) -> dict[str, Any]:
-    return {**entry.data_config(), "tag": entry.tag, "weights": entry.location, "license": entry.license,
-            "top1": entry.top1, "num_classes": entry.num_classes, "classes": "imagenet-1k"}
+    return {**entry.data_config(), "resize": entry.resize, "tag": entry.tag, "weights": entry.location,
+            "license": entry.license, "top1": entry.top1, "top5": entry.top5, "num_classes": entry.num_classes,
+            "classes": "imagenet-1k"}
 
 
 def default_cfg(name: str) -> dict[str, Any]:
     """The data config a model without weights reports: its default weight's, else ImageNet defaults."""
     entry = catalog.default_entry(name, required=False)
     if entry is not None:
-        return {**entry.data_config(), "tag": None, "weights": None}
+        return {**entry.data_config(), "resize": entry.resize, "tag": None, "weights": None}
     try:
         input_size = model_info(name).input_size
     except ValueError:  # a model registered by the user, without catalog facts
@@ -97,6 +98,9 @@ def model_cfg(name: str, spec: WeightSpec | None, kwargs: dict[str, Any]) -> dic
     size = tuple(cfg["input_size"][1:])
     if img_size is not None:
         size = (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
+    if size != tuple(cfg["input_size"][1:]) and "resize" in cfg:  # the weights' resize was for their own size
+        h, w = (math.floor(s / cfg["crop_pct"]) for s in size)
+        cfg["resize"] = h if h == w else (h, w)
     cfg["input_size"] = (in_chans, *size)
     if len(cfg["mean"]) != in_chans:  # an adapted first conv sees every channel as the mean colour
         cfg["mean"] = (sum(cfg["mean"]) / len(cfg["mean"]),) * in_chans
@@ -106,11 +110,19 @@ def model_cfg(name: str, spec: WeightSpec | None, kwargs: dict[str, Any]) -> dic
 
 def _from_entry(entry: catalog.WeightEntry, revision: str | None = None) -> WeightSpec:
     if entry.source == "hf":
-        fetch = lambda: sources.fetch_hub_file(entry.location, revision=revision)  # noqa: E731
+        get = lambda: sources.fetch_hub_file(entry.location, revision=revision)  # noqa: E731
         where = f"hf-hub:{entry.location}"
     else:
-        fetch = lambda: sources.fetch_url(entry.location)  # noqa: E731
+        get = lambda: sources.fetch_url(entry.location)  # noqa: E731
         where = entry.location
+
+    def fetch() -> Path:
+        if not entry.permissive:  # only ever asked for by tag: default_entry never picks one
+            warnings.warn(f"{entry.name} is licensed {entry.license.upper()}"
+                          f"{' (non-commercial use only)' if '-nc' in entry.license else ''}, not under a permissive "
+                          f"licence: check that your use is allowed.", UserWarning, stacklevel=3)
+        return get()
+
     return WeightSpec(origin=f"{entry.name} ({where})", fetch=fetch, source=entry.ref_lib, kwargs=dict(entry.arch),
                       model=entry.model, pretrained_cfg=entry_cfg(entry))
 

@@ -7,6 +7,8 @@
 
 The cache and offline settings are read when a file is asked for, not at import: ``HF_HUB_CACHE`` /
 ``HF_HOME``, ``TORCH_HOME``, and ``HF_HUB_OFFLINE=1`` (no download is tried, from either source).
+Without network and without ``HF_HUB_OFFLINE``, a file missing from the cache fails at the first
+connection error (one short probe, not huggingface_hub's minute of retries), and the error says so.
 Files are read with safetensors, or ``torch.load(weights_only=True)``: nothing that needs pickled code.
 """
 
@@ -21,14 +23,20 @@ from urllib.parse import urlparse
 
 import torch
 
-__all__ = ["WeightsNotFoundError", "UnsafeCheckpointError", "CorruptCheckpointError", "offline", "hf_cache_dir",
-           "torch_cache_dir", "fetch_hub_file", "fetch_url", "read_state_dict"]
+__all__ = ["WeightsNotFoundError", "HubUnreachableError", "UnsafeCheckpointError", "CorruptCheckpointError", "offline",
+           "hf_cache_dir", "torch_cache_dir", "fetch_hub_file", "fetch_url", "read_state_dict", "network_errors",
+           "unreachable_message"]
 
 HUB_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")  # in order of preference
+PROBE_TIMEOUT = 5.0  # seconds the first look at the Hub may take before we call it unreachable
 
 
 class WeightsNotFoundError(FileNotFoundError):
     """A weight file is neither cached nor downloadable here."""
+
+
+class HubUnreachableError(ConnectionError):
+    """The Hugging Face Hub cannot be reached (no network, a proxy, a wrong ``HF_ENDPOINT``)."""
 
 
 class UnsafeCheckpointError(ValueError):
@@ -61,17 +69,64 @@ def _reason() -> str:
     return "downloads are disabled (HF_HUB_OFFLINE=1)" if offline() else "the download failed"
 
 
+def network_errors() -> tuple[type[BaseException], ...]:
+    """The exception types of a failed connection, from whichever HTTP client huggingface_hub uses."""
+    found: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    for module, name in (("httpx2", "TransportError"), ("httpx", "TransportError"),
+                         ("requests.exceptions", "ConnectionError"), ("requests.exceptions", "Timeout")):
+        try:
+            found.append(getattr(__import__(module, fromlist=[name]), name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
+
+
+def _endpoint() -> str:
+    from huggingface_hub import constants
+
+    return constants.ENDPOINT
+
+
+def unreachable_message(action: str, err: BaseException) -> str:
+    """What to say when the Hub cannot be reached (downloads and uploads say the same)."""
+    return (f"could not reach the Hugging Face Hub at {_endpoint()} to {action} ({_first_line(err)}).\n"
+            f"Without network, set HF_HUB_OFFLINE=1: the local cache then serves files at once, with no "
+            f"attempt to connect. Behind a proxy, set HTTPS_PROXY; for a mirror, HF_ENDPOINT.")
+
+
+def _probe(repo_id: str, filename: str, revision: str | None) -> None:
+    """One quick HEAD request for a file the cache lacks; a network error is raised as it comes, before
+    huggingface_hub would retry it for a minute."""
+    from huggingface_hub import constants, get_hf_file_metadata, hf_hub_url
+
+    url = hf_hub_url(repo_id, filename, revision=revision)
+    try:
+        get_hf_file_metadata(url, timeout=min(PROBE_TIMEOUT, constants.HF_HUB_ETAG_TIMEOUT))
+    except network_errors() as err:
+        raise HubUnreachableError(unreachable_message(f"download {repo_id}/{filename}", err)) from err
+    except Exception:  # an HTTP answer (404, 401, ...): the network works; hf_hub_download reports it
+        pass
+
+
 def fetch_hub_file(repo_id: str, filenames: tuple[str, ...] = HUB_WEIGHT_FILES, revision: str | None = None,
                    required: bool = True) -> Path | None:
-    """The local path of the first of ``filenames`` the repository has, downloading it unless offline."""
-    from huggingface_hub import hf_hub_download
+    """The local path of the first of ``filenames`` the repository has, downloading it unless offline.
+    Without network a missing file fails at once, whatever ``required`` says."""
+    from huggingface_hub import hf_hub_download, try_to_load_from_cache
     from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, LocalEntryNotFoundError
 
     cache, errors = hf_cache_dir(), []
     for filename in filenames:
         try:
+            if not offline() and not isinstance(try_to_load_from_cache(repo_id, filename, cache, revision), str):
+                _probe(repo_id, filename, revision)
             return Path(hf_hub_download(repo_id, filename, revision=revision, cache_dir=cache,
                                         local_files_only=offline(), library_name="zoo"))
+        except HubUnreachableError as err:
+            raise WeightsNotFoundError(
+                f"the Hugging Face Hub repository {repo_id} ({filename}) is not in the local cache and "
+                f"{err}\n  cache: {cache}  (set by HF_HUB_CACHE or HF_HOME)\n{_how_to_fetch(repo_id, filenames, cache)}"
+            ) from err
         except (EntryNotFoundError, LocalEntryNotFoundError, HfHubHTTPError, OSError) as err:
             errors.append(f"{filename}: {_first_line(err)}")
     if not required:
@@ -80,11 +135,14 @@ def fetch_hub_file(repo_id: str, filenames: tuple[str, ...] = HUB_WEIGHT_FILES, 
     raise WeightsNotFoundError(
         f"the Hugging Face Hub repository {repo_id} ({files}) is not in the local cache and {_reason()}.\n"
         f"  cache: {cache}  (set by HF_HUB_CACHE or HF_HOME)\n"
-        f"  tried: {'; '.join(errors)}\n"
-        f"On a machine with network access run `hf download {repo_id} {filenames[0]}` (or, in Python, "
-        f"huggingface_hub.hf_hub_download('{repo_id}', '{filenames[0]}')) and copy its cache folder "
-        f"to {cache}, or point HF_HOME at a copy of it."
+        f"  tried: {'; '.join(errors)}\n{_how_to_fetch(repo_id, filenames, cache)}"
     )
+
+
+def _how_to_fetch(repo_id: str, filenames: tuple[str, ...], cache: Path) -> str:
+    return (f"On a machine with network access run `hf download {repo_id} {filenames[0]}` (or, in Python, "
+            f"huggingface_hub.hf_hub_download('{repo_id}', '{filenames[0]}')) and copy its cache folder "
+            f"to {cache}, or point HF_HOME at a copy of it.")
 
 
 def fetch_url(url: str) -> Path:
