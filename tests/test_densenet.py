@@ -77,3 +77,11 @@ def test_memory_efficient_gives_the_same_gradients_and_stores_less():
     assert outs[1][1] < 0.7 * outs[0][1], (outs[1][1], outs[0][1])
     for (n, p), q in zip(plain.named_parameters(), efficient.parameters()):
         assert torch.allclose(p.grad, q.grad, rtol=1e-4, atol=1e-6), n
+
+
+def test_mmpretrain():
+    from equivalence import mmpretrain_classifier
+
+    ref = mmpretrain_classifier(backbone=dict(type="DenseNet", arch="121"), neck=dict(type="GlobalAveragePooling"),
+                                head=dict(type="LinearClsHead", num_classes=1000, in_channels=1024))
+    assert_equivalent("densenet121", ref, "mmpretrain", input_size=SIZE)

@@ -64,3 +64,10 @@ def test_v1_groups_follow_table_1():
 def test_list_by_family():
     assert zoo.list_models(family="shufflenet") == [
         "shufflenet_v1", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"]
+
+
+def test_mmpretrain_shufflenet_v2():
+    ref = mmpretrain_classifier(backbone=dict(type="ShuffleNetV2", widen_factor=1.0),
+                                neck=dict(type="GlobalAveragePooling"),
+                                head=dict(type="LinearClsHead", num_classes=1000, in_channels=1024))
+    assert_equivalent("shufflenet_v2_x1_0", ref, "mmpretrain", input_size=SIZE)

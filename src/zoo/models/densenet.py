@@ -170,4 +170,18 @@ def convert_torchvision(state_dict: dict, name: str) -> dict:
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_torchvision}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's ImageClassifier (``backbone.stem.<i>``, ``backbone.stages.<i>.block.<j>``,
+    ``backbone.transitions.<i>`` — the last one the final BN —, ``head.fc``) → the zoo's."""
+    last = len(get_entry(name).config["block_config"]) - 1
+    out = {}
+    for key, value in state_dict.items():
+        key = re.sub(r"^backbone\.stem\.([01])\.", lambda m: f"stages.stem.{('conv', 'norm')[int(m[1])]}.", key)
+        key = re.sub(r"^backbone\.stages\.(\d)\.block\.(\d+)\.", lambda m: f"stages.s{int(m[1]) + 1}.block.layers.{m[2]}.", key)
+        key = re.sub(rf"^backbone\.transitions\.{last}\.0\.", f"stages.s{last + 1}.norm.", key)
+        key = re.sub(r"^backbone\.transitions\.(\d)\.", lambda m: f"stages.s{int(m[1]) + 2}.transition.", key)
+        out[key] = value
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_torchvision, "mmpretrain": convert_mmpretrain}

@@ -211,20 +211,23 @@ def convert_torchvision(state_dict: dict, name: str) -> dict:
     return out
 
 
-_MM_UNIT = {"g_conv_1x1_compress": "compress", "depthwise_conv3x3_bn": "depthwise", "g_conv_1x1_expand": "expand"}
+_MM_UNIT = {"g_conv_1x1_compress": "compress", "depthwise_conv3x3_bn": "depthwise", "g_conv_1x1_expand": "expand",
+            "branch1.0": "branch1.dw", "branch1.1": "branch1.pw",
+            "branch2.0": "branch2.pw", "branch2.1": "branch2.dw", "branch2.2": "branch2.pwl"}
 
 
 def convert_mmpretrain(state_dict: dict, name: str) -> dict:
-    """mmpretrain's ImageClassifier (``backbone.conv1``, ``backbone.layers.<i>.<j>.<conv module>``, ``head.fc``,
-    each conv module a ``conv`` + ``bn``) → the zoo's."""
+    """mmpretrain's ImageClassifier (``backbone.conv1``, ``backbone.layers.<i>.<j>.<conv module>``, V2's conv5 as
+    ``backbone.layers.3``, ``head.fc``; each conv module a ``conv`` + ``bn``) → the zoo's."""
     out = {}
     for key, value in state_dict.items():
         key = re.sub(r"^backbone\.conv1\.", "stages.stem.", key)
-        key = re.sub(r"^backbone\.layers\.(\d)\.(\d+)\.(\w+)\.",
+        key = re.sub(r"^backbone\.layers\.3\.(conv|bn)\.", r"conv_head.\1.", key)  # V2's conv5
+        key = re.sub(r"^backbone\.layers\.(\d)\.(\d+)\.(\w+(?:\.\d)?)\.",
                      lambda m: f"stages.s{int(m[1]) + 2}.{m[2]}.{_MM_UNIT.get(m[3], m[3])}.", key)
         key = re.sub(r"\.bn\.", ".norm.", key)
         out[key] = value
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "mmpretrain": convert_mmpretrain}
+CONVERTERS = {"torchvision": convert_torchvision, "mmpretrain": convert_mmpretrain}  # V1: mmpretrain only

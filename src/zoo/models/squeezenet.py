@@ -71,8 +71,8 @@ class SqueezeNet(Backbone):
             raise ValueError(f"version must be one of {', '.join(CONFIGS)}, got {version!r}")
         cfg = CONFIGS[version]
         self.in_chans = in_chans
-        # the three 3×3/2 pools (ceil mode) need a 3×3 map at the last one: 13×13 after the stem (1.0),
-        # 15×15 for v1.1's 3×3 stem
+        # the smallest input the unpadded stem and the three 3×3/2 ceil-mode pools leave a map of (the
+        # contract test checks that one pixel less fails)
         self.min_input_size = {"1_0": 21, "1_1": 17}[version]
         stem_chs, kernel = cfg.stem
         stages = OrderedDict(stem=ConvNormAct(in_chans, stem_chs, kernel, 2, padding=0, norm=None))
