@@ -32,7 +32,7 @@ import zoo  # noqa: E402
 DEFAULT_MODELS = [
     "alexnet", "vgg16", "resnet50", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
     "mobilenet_v3_small", "efficientnet_b0", "mnasnet1_0", "regnet_y_400mf", "regnet_x_1_6gf", "vit_b_16",
-    "swin_t", "convnext_tiny", "maxvit_t",
+    "swin_t", "convnext_tiny", "maxvit_t", "densenet121", "shufflenet_v2_x1_0", "squeezenet1_1", "efficientnet_lite0",
 ]
 # torchvision builds these with auxiliary classifiers by default (a tuple in training, extra work):
 # the zoo and timm build them without, so torchvision does too

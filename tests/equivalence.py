@@ -77,3 +77,16 @@ def timm_model(name: str, **kwargs) -> nn.Module:
 
     torch.manual_seed(0)
     return timm.create_model(name, pretrained=False, **kwargs)
+
+
+def mmpretrain_classifier(backbone: dict, head: dict, neck: dict | None = None) -> nn.Module:
+    """mmpretrain's ``ImageClassifier`` (its checkpoints' key layout: ``backbone.`` / ``neck.`` / ``head.fc.``) with
+    PyTorch's random initialisation; called with a batch it returns the logits."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mmcv-lite warns that its compiled ops are missing
+        from mmpretrain.models.classifiers import ImageClassifier
+
+    torch.manual_seed(0)
+    return ImageClassifier(backbone=backbone, neck=neck, head=head)

@@ -38,6 +38,11 @@ def small_config(name: str) -> dict:
     return {"img_size": 4 * patch} if zoo.model_info(name).family == "vit" and patch else {}
 
 
+def default_classes(name: str) -> int:
+    """ImageNet's 1000 classes, unless the model's builder says otherwise (LeNet-5: 10 digits)."""
+    return inspect.signature(zoo.registry.get_entry(name).factory).parameters["num_classes"].default
+
+
 def input_size(model) -> tuple[int, int]:
     """A small input the model accepts: its fixed size where it has one, else ≥ 64 and ≥ its minimum."""
     if getattr(model, "img_size", None):
@@ -57,7 +62,7 @@ def built(request):
 def test_interface(built):
     name, model = built
     assert isinstance(model, Backbone)
-    assert model.num_classes == 1000
+    assert model.num_classes == default_classes(name)
     assert isinstance(model.num_features, int) and model.num_features > 0
     assert model.feature_info and all(isinstance(f, FeatureInfo) for f in model.feature_info)
     reductions = [f.reduction for f in model.feature_info]
@@ -78,7 +83,7 @@ def test_forward_head_features_and_reset(built):
         logits = model.forward_head(feats)
         pooled = model.forward_head(feats, pre_logits=True)
         assert torch.equal(logits, model(x))
-    assert logits.shape == (2, 1000)
+    assert logits.shape == (2, default_classes(name))
     assert pooled.shape == (2, model.num_features)
     fc = model.head.fc
     try:  # forward is forward_head ∘ forward_features (checked above): the head alone shows the reset
@@ -89,7 +94,7 @@ def test_forward_head_features_and_reset(built):
         with torch.no_grad():
             assert model.forward_head(feats).shape == (2, model.num_features)
     finally:
-        model.head.fc, model.head.num_classes = fc, 1000
+        model.head.fc, model.head.num_classes = fc, default_classes(name)
 
 
 def test_intermediates_match_feature_info(built):

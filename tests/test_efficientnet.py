@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from torch import nn
 
 import zoo
 from equivalence import assert_equivalent, timm_model, torchvision_model
@@ -33,6 +34,10 @@ def test_torchvision(name):
     pytest.param("efficientnetv2_m", {}, marks=slow),
     ("tf_efficientnet_b0", {}),  # TensorFlow's "SAME" padding and eps
     pytest.param("tf_efficientnetv2_s", {}, marks=slow),
+    ("efficientnet_lite0", {}),
+    ("tf_efficientnet_lite0", {}),
+    *(pytest.param(f"efficientnet_lite{i}", {}, marks=slow) for i in range(1, 5)),
+    pytest.param("tf_efficientnet_lite3", {}, marks=slow),
 ])
 def test_timm(name, kwargs):
     assert_equivalent(name, timm_model(name), "timm", input_size=SIZE, batch=1, **kwargs)
@@ -82,3 +87,17 @@ def test_tensorflow_same_padding_at_odd_sizes_compiles_and_exports():
     torch._dynamo.reset()
     with pytest.raises(ValueError, match="padding must be None"):
         zoo.create_model("efficientnet_b0", padding="valid")
+
+
+def test_lite_is_b0_without_se_with_relu6_and_fixed_ends():
+    """Lite4 (width 1.4, depth 1.8): stem 32 and head 1280 unscaled, first and last stage depth 1, no SE, ReLU6."""
+    with torch.device("meta"):
+        lite, b4 = zoo.create_model("efficientnet_lite4"), zoo.create_model("efficientnet_b4")
+    assert lite.stages[0].stem.out_channels == 32 and b4.stages[0].stem.out_channels == 48
+    assert lite.conv_head.out_channels == 1280
+    blocks = [b for b in lite.modules() if hasattr(b, "has_skip")]
+    assert all(b.se is None for b in blocks) and not any(isinstance(m, nn.SiLU) for m in lite.modules())
+    assert any(isinstance(m, nn.ReLU6) for m in lite.modules())
+    # depths 1, 4, 4, 6, 6, 8, 1: ceil(1.8 n) except the first and last stage
+    assert [b.out_chs for b in blocks][:1] == [24] and len(blocks) == 1 + 4 + 4 + 6 + 6 + 8 + 1
+    assert zoo.registry.resolve_name("tf_efficientnet_lite4") == ("efficientnet_lite4", {"padding": "same", "bn_eps": 1e-3})

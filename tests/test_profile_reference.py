@@ -37,7 +37,15 @@ ROWS = _rows()
 
 # one reference per family and per kind of operator (attention, windowed attention, SE, depthwise, aux heads …)
 QUICK = ["vit_b_16", "swin_t", "swin_v2_t", "mobilenet_v3_large", "efficientnet_b0", "googlenet", "inception_v3",
-         "regnet_y_400mf", "convnext_tiny", "mnasnet0_5", "vit_ti_16", "mobilenet_v1"]
+         "regnet_y_400mf", "convnext_tiny", "mnasnet0_5", "vit_ti_16", "mobilenet_v1", "lenet5", "shufflenet_v1",
+         "shufflenet_v2_x0_5", "squeezenet1_1", "densenet121", "efficientnet_lite0"]
+# mmpretrain's backbones, as models.csv counts them: LeNet5 with its 10-class classifier; ShuffleNetV1 (g = 3)
+# with its ImageNet config's neck and head
+MMPRETRAIN = {
+    "LeNet5": dict(backbone=dict(type="LeNet5", num_classes=10), head=dict(type="ClsHead")),
+    "ShuffleNetV1": dict(backbone=dict(type="ShuffleNetV1", groups=3), neck=dict(type="GlobalAveragePooling"),
+                         head=dict(type="LinearClsHead", num_classes=1000, in_channels=960)),
+}
 needs_row = pytest.mark.skipif(not {"googlenet", "mobilenet_v1"} <= set(ROWS), reason="models.csv not found")
 
 
@@ -60,21 +68,31 @@ def reference_model(row):
             warnings.simplefilter("ignore")
             if row["ref_lib"] == "torchvision":
                 return torchvision.models.get_model(row["ref_name"], weights=None, **kwargs)
+            if row["ref_lib"] == "mmpretrain":
+                from mmpretrain.models.classifiers import ImageClassifier
+
+                return ImageClassifier(**MMPRETRAIN[row["ref_name"]])
             return timm.create_model(row["ref_name"])
     finally:
         regnet.BlockParams.from_init_params = classmethod(original)
 
 
+def input_shape(row) -> tuple[int, int, int]:
+    """The row's square input, with the channels the model reads (LeNet-5: one)."""
+    chans = zoo.model_info(row["name"]).input_size[0] if row["name"] in REGISTERED else 3
+    return chans, int(row["input"]), int(row["input"])
+
+
 def check_against_table(p, row):
     assert p.params - p.unused_param_count == int(row["params"])
-    assert round(p.macs / 1e9, 3) == pytest.approx(float(row["gmacs"]), abs=1e-9), p.macs
+    digits = max(3, len(row["gmacs"].partition(".")[2]))  # LeNet-5's 0.000417 has six decimals
+    assert round(p.macs / 1e9, digits) == pytest.approx(float(row["gmacs"]), abs=1e-12), p.macs
 
 
 @pytest.mark.parametrize("name", list(ROWS))
 def test_zoo_models_match_the_table(name):
     row = ROWS[name]
-    size = int(row["input"])
-    p = zoo.profile(name, (3, size, size))
+    p = zoo.profile(name, input_shape(row))
     assert p.params == int(row["params"]) and not p.unused_params
     check_against_table(p, row)
 
@@ -85,8 +103,7 @@ def test_zoo_models_match_the_table(name):
 def test_reference_models_match_the_table(name):
     """The counter works on any nn.Module: every reference implementation gives its published numbers."""
     row = ROWS[name]
-    size = int(row["input"])
-    check_against_table(zoo.profile(reference_model(row), (3, size, size)), row)
+    check_against_table(zoo.profile(reference_model(row), input_shape(row)), row)
 
 
 @needs_row

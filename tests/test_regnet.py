@@ -8,7 +8,8 @@ from equivalence import assert_equivalent, timm_model, torchvision_model
 from zoo.models.regnet import StageConfig, stage_config
 
 X = ["regnet_x_400mf", "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf", "regnet_x_16gf", "regnet_x_32gf"]
-Y = ["regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf"]
+Y = ["regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf", "regnet_y_16gf", "regnet_y_32gf",
+     "regnet_y_128gf"]
 SMALL = {"regnet_x_400mf", "regnet_x_1_6gf", "regnet_y_400mf", "regnet_y_800mf"}
 ALIASES = {"regnetx_004_tv": "regnet_x_400mf", "regnetx_008": "regnet_x_800mf", "regnetx_016": "regnet_x_1_6gf",
            "regnetx_032": "regnet_x_3_2gf", "regnetx_080": "regnet_x_8gf", "regnetx_160": "regnet_x_16gf",

@@ -16,7 +16,7 @@ def table() -> str:
     for name in zoo.list_models():
         i = zoo.model_info(name)
         params = f"{i.params / 1e6:.2f} M" if i.params else ""
-        gmacs = f"{i.gmacs:.3f}" if i.gmacs is not None else ""
+        gmacs = "" if i.gmacs is None else f"{i.gmacs:.3f}" if i.gmacs >= 0.01 else f"{i.gmacs:.2g}"  # LeNet-5: 0.00042
         rows.append(f"| `{name}` | {i.family} | {i.input_size[1]} | {params} | {gmacs} | {i.reference} |")
     return "\n".join(rows)
 

@@ -99,13 +99,13 @@ def _catalog() -> tuple[dict[str, ModelInfo], dict[str, tuple[str, dict[str, Any
         family = data["family"]
         module = data.get("module", family)  # the file in zoo/models/ that builds this family
         for name, facts in data.get("models", {}).items():
-            size = facts.get("input", 224)
+            size, chans = facts.get("input", 224), facts.get("in_chans", 3)  # LeNet-5 reads grey images
             infos[name] = ModelInfo(
                 name=name,
                 family=family,
                 module=module,
                 paper=facts.get("paper", data.get("paper", "")),
-                input_size=(3, size, size) if isinstance(size, int) else (3, *size),
+                input_size=(chans, size, size) if isinstance(size, int) else (chans, *size),
                 params=facts.get("params"),
                 gmacs=facts.get("gmacs"),
                 top1=facts.get("top1"),

@@ -2,9 +2,10 @@
 
 from .attention import Attention, relative_position_index
 from .branches import Concat
+from .channel_shuffle import ChannelShuffle
 from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
-from .heads import ClassifierHead, mlp_pre_logits
+from .heads import ClassifierHead, ConvClassifierHead, mlp_pre_logits
 from .inverted_residual import DepthwiseSeparable, FusedMBConv, InvertedResidual
 from .layer_scale import LayerScale
 from .mlp import Mlp
@@ -18,8 +19,10 @@ __all__ = [
     "Attention",
     "BasicBlock",
     "Bottleneck",
+    "ChannelShuffle",
     "ClassifierHead",
     "Concat",
+    "ConvClassifierHead",
     "Conv2dSame",
     "ConvNormAct",
     "DepthwiseSeparable",

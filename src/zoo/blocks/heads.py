@@ -7,7 +7,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-__all__ = ["ClassifierHead", "mlp_pre_logits"]
+__all__ = ["ClassifierHead", "ConvClassifierHead", "mlp_pre_logits"]
 
 
 class ClassifierHead(nn.Module):
@@ -67,6 +67,38 @@ class ClassifierHead(nn.Module):
         if pre_logits:
             return x
         return self.fc(self.drop(x))
+
+
+class ConvClassifierHead(nn.Module):
+    """SqueezeNet's classifier: dropout → 1×1 conv to the classes → ReLU → global average pool.
+
+    The classes are scored at every position and then averaged, so the ReLU comes before the pooling and
+    the head is not :class:`ClassifierHead` (pooling first would change the result). ``head.fc`` is the
+    1×1 conv; ``num_classes=0`` (or ``pre_logits=True``) gives the pooled features the conv would see.
+    """
+
+    def __init__(self, in_chs: int, num_classes: int, drop_rate: float = 0.0):
+        super().__init__()
+        if num_classes < 0:
+            raise ValueError(f"num_classes must be >= 0, got {num_classes}")
+        self.num_features = in_chs
+        self.drop = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
+        self.act = nn.ReLU(inplace=True)  # on the conv's fresh output
+        self.reset(num_classes)
+
+    def reset(self, num_classes: int) -> None:
+        """A new 1×1 conv for ``num_classes`` outputs (0: none), on the old one's device and dtype."""
+        if num_classes < 0:
+            raise ValueError(f"num_classes must be >= 0, got {num_classes}")
+        ref = next(iter(getattr(self, "fc", nn.Identity()).parameters()), None)
+        kw = {"device": ref.device, "dtype": ref.dtype} if ref is not None else {}
+        self.fc = nn.Conv2d(self.num_features, num_classes, 1, **kw) if num_classes else nn.Identity()
+        self.num_classes = num_classes
+
+    def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
+        if pre_logits or not self.num_classes:
+            return x.mean((2, 3))
+        return self.act(self.fc(self.drop(x))).mean((2, 3))
 
 
 def mlp_pre_logits(in_chs: int, pool_size: int, hidden: int, drop_rate: float, dropout_first: bool) -> nn.Sequential:

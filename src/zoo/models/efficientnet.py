@@ -6,6 +6,9 @@
   searched (Table 1); B1–B7 are B0 scaled in width, depth and resolution together.
 - Tan & Le, 2021, "EfficientNetV2: Smaller Models and Faster Training" (Table 4; M and L from the
   released code): Fused-MBConv in the early stages.
+- EfficientNet-Lite (Google's tensorflow/tpu repository, "EfficientNet-lite", 2020): B0's table for
+  mobile accelerators — no squeeze-excite, ReLU6 instead of SiLU, and the stem, head and first and last
+  stages kept fixed while the rest scales (scaling them costs much latency for little accuracy).
 
 All three are the :class:`~zoo.models.mobilenet.MobileBackbone` skeleton: stem conv 3×3/2 → a table
 of stages → conv 1×1 → pool → linear. BatchNorm epsilon and momentum differ by source (``bn_eps``,
@@ -26,7 +29,7 @@ from zoo.registry import register
 
 from .mobilenet import MobileBackbone, convert_in_order
 
-__all__ = ["EfficientNet", "MnasNet"]
+__all__ = ["EfficientNet", "EfficientNetLite", "MnasNet"]
 
 
 class Stage(NamedTuple):
@@ -104,22 +107,36 @@ MNASNET = (
     Stage("mb", 6, 3, 1, 320, 1, False),
 )
 
+# EfficientNet-Lite: B0 without squeeze-excite
+LITE = tuple(s._replace(se=False) for s in B0)
+# name → (width, depth, resolution, dropout), as released
+LITE_SCALING = {
+    "lite0": (1.0, 1.0, 224, 0.2),
+    "lite1": (1.0, 1.1, 240, 0.2),
+    "lite2": (1.1, 1.2, 260, 0.3),
+    "lite3": (1.2, 1.4, 280, 0.3),
+    "lite4": (1.4, 1.8, 300, 0.3),
+}
+
 ARCHS = {"b0": (B0, 32), "v2_s": (V2_S, 24), "v2_m": (V2_M, 24), "v2_l": (V2_L, 32)}
 
 
 class _StageNet(MobileBackbone):
     def build(self, table, stem_chs: int, head_chs: int, width_mult: float, depth_mult: float, act,
               num_classes: int, in_chans: int, drop_rate: float, drop_path_rate: float, bn_eps: float,
-              bn_momentum: float, padding: str | None = None) -> None:
-        """Stem → the table's stages: ``ceil(layers · depth_mult)`` blocks of ``make_divisible(c · width_mult)``."""
+              bn_momentum: float, padding: str | None = None, fixed_ends: bool = False) -> None:
+        """Stem → the table's stages: ``ceil(layers · depth_mult)`` blocks of ``make_divisible(c · width_mult)``
+        (``fixed_ends``: the first and last stage keep their depth, and the stem its width)."""
         if not width_mult > 0 or not depth_mult > 0:
             raise ValueError(f"width_mult and depth_mult must be > 0, got {width_mult} and {depth_mult}")
         norm = partial(nn.BatchNorm2d, eps=bn_eps, momentum=bn_momentum)
         scale = lambda c: make_divisible(c * width_mult)  # noqa: E731
         if padding not in (None, "same"):
             raise ValueError(f"padding must be None (symmetric) or 'same' (TensorFlow's), got {padding!r}")
-        stem = ConvNormAct(in_chans, scale(stem_chs), 3, 2, padding, norm=norm, act=act)
-        rows = [(s, s.stride if i == 0 else 1) for s in table for i in range(math.ceil(s.layers * depth_mult))]
+        stem = ConvNormAct(in_chans, stem_chs if fixed_ends else scale(stem_chs), 3, 2, padding, norm=norm, act=act)
+        fixed = {0, len(table) - 1} if fixed_ends else set()
+        depths = [s.layers if k in fixed else math.ceil(s.layers * depth_mult) for k, s in enumerate(table)]
+        rows = [(s, s.stride if i == 0 else 1) for s, depth in zip(table, depths) for i in range(depth)]
         rates = drop_path_rates(drop_path_rate, [len(rows)], reach_max=False)[0]
         blocks, in_chs = [], stem.out_channels
         for (s, stride), rate in zip(rows, rates):
@@ -159,6 +176,21 @@ class EfficientNet(_StageNet):
                    num_classes, in_chans, drop_rate, drop_path_rate, bn_eps, bn_momentum, padding)
 
 
+class EfficientNetLite(_StageNet):
+    """EfficientNet-Lite: B0's table without squeeze-excite, ReLU6, scaled by ``width_mult`` and ``depth_mult``
+    except the stem (32), the head conv (1280) and the depth of the first and last stages.
+
+    ``padding="same"`` with ``bn_eps=1e-3`` is the TensorFlow-trained network (timm's ``tf_efficientnet_lite*``).
+    """
+
+    def __init__(self, *, width_mult: float = 1.0, depth_mult: float = 1.0, num_classes: int = 1000, in_chans: int = 3,
+                 drop_rate: float = 0.2, drop_path_rate: float = 0.2, bn_eps: float = 1e-5, bn_momentum: float = 0.1,
+                 padding: str | None = None):
+        super().__init__()
+        self.build(LITE, 32, 1280, width_mult, depth_mult, nn.ReLU6, num_classes, in_chans, drop_rate, drop_path_rate,
+                   bn_eps, bn_momentum, padding, fixed_ends=True)
+
+
 class MnasNet(_StageNet):
     """MnasNet-B1 at width ``width_mult`` (the head conv stays 1280); ReLU, no squeeze-excite.
 
@@ -176,6 +208,8 @@ for _name, (_width, _depth, _res, _dropout) in COMPOUND.items():
     # torchvision's B5–B7 carry TensorFlow's BatchNorm settings
     _bn = dict(bn_eps=1e-3, bn_momentum=0.01) if _name in ("b5", "b6", "b7") else {}
     register(f"efficientnet_{_name}", EfficientNet, width_mult=_width, depth_mult=_depth, drop_rate=_dropout, **_bn)
+for _name, (_width, _depth, _res, _dropout) in LITE_SCALING.items():
+    register(f"efficientnet_{_name}", EfficientNetLite, width_mult=_width, depth_mult=_depth, drop_rate=_dropout)
 register("efficientnet_v2_s", EfficientNet, arch="v2_s", drop_rate=0.2, bn_eps=1e-3)
 register("efficientnet_v2_m", EfficientNet, arch="v2_m", drop_rate=0.3, bn_eps=1e-3)
 register("efficientnet_v2_l", EfficientNet, arch="v2_l", drop_rate=0.4, bn_eps=1e-3)

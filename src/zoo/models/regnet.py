@@ -132,6 +132,8 @@ register("regnet_y_3_2gf", RegNet, depth=21, w0=80, wa=42.63, wm=2.66, group_wid
 register("regnet_y_8gf", RegNet, depth=17, w0=192, wa=76.82, wm=2.19, group_width=56, se_ratio=0.25)
 register("regnet_y_16gf", RegNet, depth=18, w0=200, wa=106.23, wm=2.48, group_width=112, se_ratio=0.25)
 register("regnet_y_32gf", RegNet, depth=20, w0=232, wa=115.89, wm=2.53, group_width=232, se_ratio=0.25)
+# RegNetY-128GF: not in the paper's tables; the SWAG paper's (Singh et al., 2022) parameters, as torchvision's
+register("regnet_y_128gf", RegNet, depth=27, w0=456, wa=160.83, wm=2.52, group_width=264, se_ratio=0.25)
 
 
 # ------------------------------------------------------------------------------------ foreign checkpoints

@@ -15,7 +15,7 @@ from zoo.registry import model_info, resolve_name
 
 __all__ = ["convert_state_dict", "SOURCES"]
 
-SOURCES = ("torchvision", "timm")
+SOURCES = ("torchvision", "timm", "mmpretrain")
 
 
 def convert_state_dict(name: str, state_dict: Mapping[str, torch.Tensor], source: str) -> dict[str, torch.Tensor]:
