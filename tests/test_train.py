@@ -245,7 +245,7 @@ def test_resume_is_exact(tmp_path):
     log = [json.loads(line) for line in (tmp_path / "b" / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in log] == [1, 2, 3] and log[-1]["val_ema_top1"] == history[-1]["val_ema_top1"]
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
-        "best.safetensors", "epoch_0003", "latest", "metrics.jsonl"]
+        "best.safetensors", "epoch_0002", "epoch_0003", "latest", "metrics.jsonl"]  # keep_last=2
 
 
 def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):

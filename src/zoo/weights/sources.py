@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import torch
 
+from zoo.checkpoint import CorruptCheckpointError
+
 __all__ = ["WeightsNotFoundError", "UnsafeCheckpointError", "CorruptCheckpointError", "offline", "hf_cache_dir",
            "torch_cache_dir", "fetch_hub_file", "fetch_url", "read_state_dict"]
 
@@ -33,10 +35,6 @@ class WeightsNotFoundError(FileNotFoundError):
 
 class UnsafeCheckpointError(ValueError):
     """A checkpoint that could only be read by executing pickled code."""
-
-
-class CorruptCheckpointError(ValueError):
-    """A checkpoint file that cannot be read: truncated, corrupt or not a checkpoint."""
 
 
 def offline() -> bool:
