@@ -34,7 +34,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from zoo.registry import model_info, resolve_name
+from zoo import checkpoint as ckpt
+from zoo.registry import build, model_info, resolve_name
 
 from . import catalog, sources
 
@@ -151,6 +152,17 @@ def _from_hub(spec: str, name: str | None) -> WeightSpec:
     return out
 
 
+def _weights_in(directory: Path) -> Path:
+    """The weight file of a ``save_pretrained`` directory, a ``zoo.train.fit`` checkpoint, or a ``fit`` run
+    directory (its ``best.safetensors``, else its latest checkpoint's weights)."""
+    if (directory / WEIGHTS_FILE).exists() or not (directory / "latest").exists():
+        return directory / WEIGHTS_FILE
+    if (directory / "best.safetensors").exists():
+        return directory / "best.safetensors"
+    latest = directory / (directory / "latest").read_text().strip()
+    return (ckpt.recover_dir(latest) or latest) / WEIGHTS_FILE
+
+
 def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: str | None = None) -> WeightSpec:
     """Turn a ``pretrained=`` value for the canonical model ``name`` into a :class:`WeightSpec`.
 
@@ -169,8 +181,12 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
     if sources.is_hub_spec(pretrained):
         return _from_hub(pretrained, name)
     path = Path(pretrained).expanduser()
+    if not pretrained.strip():
+        raise ValueError("pretrained='' names nothing: pass True, a tag, 'hf-hub:org/name' or a path")
+    if not path.exists():  # a save_pretrained interrupted between its two renames
+        path = ckpt.recover_dir(path) or path
     if path.is_dir():
-        config_path, weights = path / CONFIG_FILE, path / WEIGHTS_FILE
+        config_path, weights = path / CONFIG_FILE, _weights_in(path)
         if not config_path.is_file():
             raise sources.WeightsNotFoundError(
                 f"{path} is a directory without {CONFIG_FILE}: zoo.save_pretrained writes {CONFIG_FILE} and "
@@ -216,9 +232,10 @@ class _Fit:
         return len(self.missing) + len(self.unexpected) + len(self.mismatched)
 
 
-def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool) -> _Fit:
+def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool, dropped: frozenset = frozenset()) -> _Fit:
     """Match a (converted) state dict to ``model``: adapt the input conv, run the model's hook, set the
-    classifier aside when its size differs, and list whatever still does not fit."""
+    classifier aside when its size differs, and list whatever still does not fit. ``partial``: a
+    ``features_only`` backbone, which may leave out the ``dropped`` keys (its pruned stages and head)."""
     expected = model.state_dict()
     in_chans = getattr(model, "in_chans", 3)
     state = dict(state)
@@ -241,12 +258,11 @@ def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool) -> _Fi
                 expected.pop(k, None)
         for k in head_keys:
             state.pop(k)
-    missing = [k for k in expected if k not in state and not k.endswith("num_batches_tracked")]
-    unexpected = [] if partial else [k for k in state if k not in expected]
-    mismatched = [f"{k}: checkpoint {tuple(state[k].shape)}, model {tuple(expected[k].shape)}"
-                  for k in state if k in expected and state[k].shape != expected[k].shape]
+    diff = ckpt.diff_state_dict(expected, state, optional=lambda k: k.endswith("num_batches_tracked"),
+                                ignorable=lambda k: k in dropped)
+    mismatched = [f"{k}: checkpoint {a}, model {b}" for k, a, b in diff.mismatched]
     state = {k: v for k, v in state.items() if k in expected}
-    return _Fit(state, missing, unexpected, mismatched, head_reset)
+    return _Fit(state, diff.missing, diff.unexpected, mismatched, head_reset)
 
 
 def _listing(keys: list[str], limit: int = 8) -> str:
@@ -264,6 +280,7 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
     from zoo.models.base import FeatureExtractor
 
     target, partial = (model.model, True) if isinstance(model, FeatureExtractor) else (model, False)
+    dropped = getattr(model, "dropped_keys", frozenset()) if partial else frozenset()
     if source is None:
         try:
             family = importlib.import_module(f"zoo.models.{model_info(name).module}")
@@ -284,7 +301,7 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
             except Exception as err:  # a converter meeting keys it does not know
                 tried.append(f"{candidate} converter: {sources._first_line(err)}")
                 continue
-        fit = _fit(target, converted, partial)
+        fit = _fit(target, converted, partial, dropped)
         if fit.ok:
             best = fit
             break
@@ -326,33 +343,65 @@ def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name
 # ---------------------------------------------------------------------------------------------- saving
 
 
-def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
-    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout) to ``directory``;
-    ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model."""
-    from safetensors.torch import save_file
-
+def _current_config(model: nn.Module) -> dict[str, Any]:
+    """``model.model_config`` as the model is now: a classifier replaced since ``create_model``
+    (``reset_classifier``, or ``head.fc`` set by hand) changes ``num_classes``. The config is checked by
+    building it on the meta device: its every weight must have the model's shape."""
     from zoo.models.base import FeatureExtractor
 
     config = getattr(model, "model_config", None)
     if config is None:
         raise TypeError("save_pretrained needs a model made by zoo.create_model (it records how to rebuild it)")
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     target = model.model if isinstance(model, FeatureExtractor) else model
+    kwargs = dict(config["kwargs"])
+    fc = getattr(getattr(target, "head", None), "fc", None)
+    if isinstance(fc, nn.Linear):
+        kwargs["num_classes"] = fc.out_features
+    elif isinstance(fc, nn.Identity):
+        kwargs["num_classes"] = 0
+    try:
+        with torch.device("meta"):
+            rebuilt = build(config["architecture"], **kwargs).state_dict()
+    except Exception:  # a model that cannot be built on the meta device: nothing to compare against
+        return {**config, "kwargs": kwargs}
+    own = target.state_dict()
+    diff = ckpt.diff_state_dict(rebuilt, own, optional=lambda k: isinstance(model, FeatureExtractor))
+    if not diff.ok:
+        changed = [k for k, _, _ in diff.mismatched] + diff.missing + diff.unexpected
+        raise ValueError(f"this {config['architecture']} was changed after create_model in a way its config cannot "
+                         f"record ({_listing(changed, 4)} differ from {config['architecture']}(**{kwargs})): "
+                         f"save_pretrained would reload another model. Save its state_dict instead.")
+    return {**config, "kwargs": kwargs}
+
+
+def config_json(model: nn.Module) -> str:
+    """The ``config.json`` of ``save_pretrained`` (also written into ``zoo.train`` checkpoints)."""
+    config = _current_config(model)
     document = {"library": "zoo", **config, "pretrained_cfg": getattr(model, "pretrained_cfg", {})}
     try:
-        text = json.dumps(document, indent=2, sort_keys=True)
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"
     except TypeError as err:
         raise TypeError(f"save_pretrained writes the model's keywords to {CONFIG_FILE}, and one of them is not "
                         f"JSON ({err}): {config['kwargs']}") from err
+
+
+def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
+    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout) to ``directory``;
+    ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model, as it is now.
+
+    The directory is written as a whole (:func:`zoo.checkpoint.write_dir`): after a crash it holds the
+    previous save or this one, never the config of one and the weights of another; other files in it stay."""
+    from safetensors.torch import save_file
+
+    from zoo.models.base import FeatureExtractor
+
+    text = config_json(model)
+    target = model.model if isinstance(model, FeatureExtractor) else model
     # clone: safetensors refuses tensors that share memory, and wants them contiguous
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in target.state_dict().items()}
-    for path, write in ((directory / WEIGHTS_FILE, lambda p: save_file(state, str(p), metadata={"format": "pt"})),
-                        (directory / CONFIG_FILE, lambda p: p.write_text(text + "\n"))):
-        tmp = path.with_name(path.name + ".tmp")
-        write(tmp)
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    return directory
+    return ckpt.write_dir(Path(directory), [
+        (WEIGHTS_FILE, lambda p: save_file(state, str(p), metadata={"format": "pt"})),
+        (CONFIG_FILE, lambda p: p.write_text(text))], keep_others=True)
 
 
 def push_to_hub(model: nn.Module, repo_id: str, *, private: bool | None = None, token: str | None = None,
