@@ -49,13 +49,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     """``write(tmp)`` to ``<path>.tmp``, fsync it, rename it over ``path``, fsync the folder."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    try:
-        write(tmp)
-        _fsync_file(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write(tmp)
+    _fsync_file(tmp)
+    os.replace(tmp, path)
     fsync_dir(path.parent)
     return path
 

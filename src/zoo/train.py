@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -694,7 +695,7 @@ def fit(
     run = {"epoch": 0, "step": 0, "best": None, "bad_epochs": 0, "history": [], "best_epoch": None,
            "best_sha256": None}
     if resume is not None:
-        run.update(_resume(Path(resume), model, optimizer, scheduler, scaler, ema, resume_fallback))
+        run.update(_resume(Path(resume), ckpt_dir, model, optimizer, scheduler, scaler, ema, resume_fallback))
         if rank == 0 and ckpt_dir is not None:
             _repair(ckpt_dir, log, run, keep_last)
     net = nn.parallel.DistributedDataParallel(model, [device] if device.type == "cuda" else None) if world > 1 else model
@@ -786,7 +787,7 @@ def _prepare_run_dir(ckpt_dir: Path | None, log, resume, overwrite: bool) -> Non
         Path(resume).resolve() == ckpt_dir.resolve() or ckpt_dir.resolve() in Path(resume).resolve().parents)
     found = []
     if ckpt_dir is not None and ckpt_dir.is_dir():
-        found = [p for p in ckpt_dir.iterdir() if p.name in _RUN_FILES or p.name.startswith("epoch_")]
+        found = [p for p in ckpt_dir.iterdir() if p.name in _RUN_FILES or re.fullmatch(r"epoch_\d+", p.name)]
     if log is not None and Path(log).is_file() and Path(log).stat().st_size and Path(log) not in found:
         found.append(Path(log))
     if found and not continues:
@@ -805,13 +806,20 @@ def _prepare_run_dir(ckpt_dir: Path | None, log, resume, overwrite: bool) -> Non
             raise OSError(f"cannot write to {folder} ({err}): fit writes its checkpoints and log there") from err
 
 
-def _resume(resume: Path, model, optimizer, scheduler, scaler, ema, fallback: bool) -> dict[str, Any]:
-    """Load the newest good checkpoint of ``resume`` (a run directory, or one checkpoint)."""
+def _resume(resume: Path, ckpt_dir: Path | None, model, optimizer, scheduler, scaler, ema,
+            fallback: bool) -> dict[str, Any]:
+    """Load the newest good checkpoint of ``resume`` (a run directory, or one checkpoint). The run's own
+    folder without any checkpoint yet (a crash in the first epoch) starts the run afresh."""
     candidates = [resume]
+    own = ckpt_dir is not None and resume.resolve() == ckpt_dir.resolve()
+    if own and not (resume / "latest").exists() and not any(resume.glob("epoch_*")):
+        return {"resumed_from": None}
     if (resume / "latest").exists() or any(resume.glob("epoch_*")):
         latest = latest_checkpoint(resume)
         older = [p for p in _checkpoints(resume) if latest is None or p.name < latest.name]
-        candidates = ([latest] if latest is not None else []) + older
+        candidates = ([latest] if latest is not None and latest.is_dir() else []) + older
+        if not candidates and own:
+            return {"resumed_from": None}
     for i, candidate in enumerate(candidates):
         try:
             extra = load_checkpoint(candidate, model, optimizer, scheduler, scaler, ema)
@@ -829,6 +837,11 @@ def _repair(ckpt_dir: Path, log, run: dict[str, Any], keep_last: int) -> None:
     """Make a run folder consistent with the checkpoint resumed: ``latest`` names it, the log holds its
     history, ``best.safetensors`` is the best epoch's, later (unfinished or damaged) checkpoints go."""
     resumed = run.pop("resumed_from")
+    for stray in ckpt_dir.iterdir():  # what a crash left half-written or half-deleted
+        if stray.name.endswith((".tmp", ".old", ".deleting")):
+            ckpt.remove_dir(stray) if stray.is_dir() else stray.unlink()
+    if resumed is None:
+        return
     if resumed.parent.resolve() == ckpt_dir.resolve():
         for later in _checkpoints(ckpt_dir):
             if later.name > resumed.name:
@@ -896,10 +909,10 @@ def _write_epoch(log, ckpt_dir, improved, model, optimizer, scheduler, scaler, e
     path = save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, ema, **run)
     if run.get("best_epoch") == run["epoch"]:
         run["best_sha256"] = json.loads((path / ckpt.MANIFEST).read_text())[run["best_file"]]
+    ckpt.atomic_write(ckpt_dir / "latest", lambda p: p.write_text(name))
     config = path / CONFIG
     if config.exists():  # the run folder loads with create_model(pretrained=ckpt_dir)
         ckpt.atomic_write(ckpt_dir / CONFIG, lambda p: shutil.copyfile(config, p))
-    ckpt.atomic_write(ckpt_dir / "latest", lambda p: p.write_text(name))
     if improved:
         _write_best(ckpt_dir, path, run)
     _write_log(log, run["history"])
