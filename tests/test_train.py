@@ -353,6 +353,51 @@ def test_two_process_gloo_equals_one_process(tmp_path):
     assert len((tmp_path / "ckpt" / "metrics.jsonl").read_text().splitlines()) == 2  # rank 0 only
 
 
+def _fault_worker(rank: int, world: int, port: int, out: str, fault: str):
+    """Rank 1 misbehaves (``fault``); every rank writes what ``fit`` raised."""
+    import time
+
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world),
+                      LOCAL_RANK=str(rank))
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    loader = DataLoader(toy_data(32), batch_size=4)
+    if fault == "nan" and rank == 1:
+        loader = CrashingLoader(loader, epoch=0, batch=2, nan=True)
+    start = time.perf_counter()
+    try:
+        if fault == "stall" and rank == 1:
+            train._init_distributed(timeout=2)
+            time.sleep(8)  # stalled: never joins a collective
+            raise RuntimeError("stalled rank")
+        timeout = 2 if fault == "stall" else 600
+        train.fit(TinyNet(), loader, epochs=1, device="cpu", progress=False, dist_timeout=timeout,
+                  sync_bn=fault == "sync_bn")
+        message = "no error"
+    except Exception as e:
+        message = f"{type(e).__name__}: {e}"
+    with open(f"{out}/rank{rank}.txt", "w") as f:
+        f.write(f"{time.perf_counter() - start:.1f}\n{message}")
+    os._exit(0)  # a timed-out process group cannot be torn down cleanly
+
+
+@pytest.mark.parametrize("fault", ["nan", "stall", "sync_bn"])
+def test_ddp_faults_are_named_and_never_hang(tmp_path, fault):
+    import torch.multiprocessing as mp
+
+    mp.start_processes(_fault_worker, args=(2, _free_port(), str(tmp_path), fault), nprocs=2, start_method="fork")
+    seconds, message = (tmp_path / "rank0.txt").read_text().split("\n", 1)
+    if fault == "nan":  # both ranks stop together, and both name the rank and step
+        for rank in (0, 1):
+            text = (tmp_path / f"rank{rank}.txt").read_text()
+            assert f"loss is nan on rank 1 (this is rank {rank}) at epoch 0, batch 2, optimizer step 2" in text, text
+    elif fault == "stall":
+        assert "dist_timeout=2" in message and "another rank stopped or hangs" in message, message
+        assert float(seconds) < 30
+    else:
+        assert "sync_bn=True needs CUDA devices" in message, message
+
+
 # ------------------------------------------------------------------------------------------ real data
 
 def test_digits_reach_90_percent():

@@ -698,6 +698,11 @@ def fit(
         run.update(_resume(Path(resume), ckpt_dir, model, optimizer, scheduler, scaler, ema, resume_fallback))
         if rank == 0 and ckpt_dir is not None:
             _repair(ckpt_dir, log, run, keep_last)
+    if world > 1:  # every rank is here: a stopped one is found now, not inside DDP's set-up
+        try:
+            _all_sum([0.0], device)
+        except RuntimeError as e:
+            raise _dist_error(rank, dist_timeout, "before the first epoch", e) from e
     net = nn.parallel.DistributedDataParallel(model, [device] if device.type == "cuda" else None) if world > 1 else model
     if compile:
         net = torch.compile(net)
@@ -714,9 +719,10 @@ def fit(
                                     ema=ema, progress=progress, epoch=epoch, step=run["step"], **common)
         except FloatingPointError as e:
             raise FloatingPointError(f"{e}; {_kept(ckpt_dir)}") from None
-        except dist.DistBackendError as e:
-            raise RuntimeError(f"rank {rank}: a collective did not complete within dist_timeout={dist_timeout} s "
-                               f"in epoch {epoch}: another rank stopped or hangs ({str(e).splitlines()[0]})") from e
+        except RuntimeError as e:
+            if world > 1 and _collective_failed(e):
+                raise _dist_error(rank, dist_timeout, f"in epoch {epoch}", e) from e
+            raise
         run["step"] += stats["steps"]
         bad = _non_finite(model, ema)
         if bad:
@@ -746,6 +752,18 @@ def fit(
         if patience is not None and run["bad_epochs"] >= patience:
             break
     return history
+
+
+def _collective_failed(err: RuntimeError) -> bool:
+    text = str(err).lower()
+    words = ("timed out", "timeout", "closed by peer", "gloo", "nccl")
+    return isinstance(err, dist.DistError) or any(w in text for w in words)
+
+
+def _dist_error(rank: int, timeout: float, where: str, err: BaseException) -> RuntimeError:
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return RuntimeError(f"rank {rank}: a collective did not complete within dist_timeout={timeout} s {where}: "
+                        f"another rank stopped or hangs ({first})")
 
 
 def _check_fit_args(*, epochs, amp, mixup, label_smoothing, patience, val_loader, accum_steps, keep_last, lr,
