@@ -117,6 +117,11 @@ def _from_entry(entry: catalog.WeightEntry, revision: str | None = None) -> Weig
 
 
 def _from_zoo_config(config: dict[str, Any], origin: str, fetch: Callable[[], Path]) -> WeightSpec:
+    if not isinstance(config, dict) or not isinstance(config.get("architecture"), str):
+        raise sources.CorruptCheckpointError(
+            f"the {CONFIG_FILE} of {origin} names no 'architecture': zoo.save_pretrained writes "
+            f'{{"library": "zoo", "architecture": ..., "kwargs": {{...}}}}; to load a bare weight file, '
+            f"name the file: create_model(NAME, pretrained='.../{WEIGHTS_FILE}')")
     return WeightSpec(origin=origin, fetch=fetch, source="zoo", kwargs=dict(config.get("kwargs", {})),
                       model=config["architecture"], features_only=bool(config.get("features_only")),
                       out_indices=config.get("out_indices"), frozen_stages=int(config.get("frozen_stages", -1)),
@@ -181,8 +186,6 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
     if sources.is_hub_spec(pretrained):
         return _from_hub(pretrained, name)
     path = Path(pretrained).expanduser()
-    if not pretrained.strip():
-        raise ValueError("pretrained='' names nothing: pass True, a tag, 'hf-hub:org/name' or a path")
     if not path.exists():  # a save_pretrained interrupted between its two renames
         path = ckpt.recover_dir(path) or path
     if path.is_dir():
