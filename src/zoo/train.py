@@ -799,8 +799,8 @@ _RUN_FILES = ("latest", "best.safetensors", "metrics.jsonl", CONFIG)
 def _prepare_run_dir(ckpt_dir: Path | None, log, resume, overwrite: bool) -> None:
     """Refuse to start a fresh run over another run's files (unless ``overwrite``), and find an unwritable
     folder now rather than after the first epoch."""
-    if _world()[0] != 0 and dist.is_initialized():
-        return
+    if (dist.get_rank() if dist.is_available() and dist.is_initialized() else int(os.environ.get("RANK", "0"))) != 0:
+        return  # rank 0 writes the run
     continues = resume is not None and ckpt_dir is not None and (
         Path(resume).resolve() == ckpt_dir.resolve() or ckpt_dir.resolve() in Path(resume).resolve().parents)
     found = []

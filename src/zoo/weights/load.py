@@ -273,6 +273,69 @@ def _listing(keys: list[str], limit: int = 8) -> str:
     return f"{shown}, … ({len(keys)} in all)" if len(keys) > limit else shown
 
 
+def _implied_settings(name: str, source: str, origin: str) -> tuple[str, dict[str, Any]]:
+    """The network the weights were trained as, and its architecture keywords, where they are known: a
+    timm alias of ``name`` in the file's path (``.../tf_efficientnet_b0.safetensors``, a Hub cache folder),
+    else the keywords every catalog weight of ``name`` from ``source`` was trained with."""
+    import re
+
+    try:
+        aliases = model_info(name).aliases
+    except ValueError:  # a model registered by the user
+        return source, {}
+    named = [a for a in aliases if re.search(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", origin)]
+    if named:
+        alias = max(named, key=len)
+        return alias, resolve_name(alias)[1]
+    entries = [e for e in catalog._entries().get(name, []) if e.ref_lib == source]
+    if not entries:
+        return source, {}
+    common = {k: v for k, v in entries[0].arch.items() if all(k in e.arch and e.arch[k] == v for e in entries)}
+    nets = {e.ref_arch for e in entries}
+    return (nets.pop() if len(nets) == 1 else f"{source}'s {name}"), common
+
+
+# Where one converter maps keys by their order (MobileNet, EfficientNet) a file of either library fits:
+# these first names tell which library wrote it.
+_KEY_STYLE = {"timm": ("conv_stem.", "blocks."), "torchvision": ("features.", "layers.")}
+
+
+def _key_style(state: dict[str, torch.Tensor], candidates: list[str]) -> str | None:
+    libraries = [c for c in candidates if c != "zoo"]
+    if len(libraries) == 1:
+        return libraries[0]
+    found = [lib for lib, prefixes in _KEY_STYLE.items() if lib in libraries and any(k.startswith(prefixes)
+                                                                                     for k in state)]
+    return found[0] if len(found) == 1 else None
+
+
+def _check_settings(model: nn.Module, name: str, source: str | None, origin: str) -> None:
+    """Refuse weights trained with other architecture settings (a BatchNorm epsilon, padding) than the
+    model's: they load without a missing key, and the outputs are percents off."""
+    import inspect
+
+    from zoo.registry import get_entry
+
+    config = getattr(model, "model_config", None)
+    if source in (None, "zoo") or config is None:
+        return
+    net, implied = _implied_settings(name, source, origin)
+    if not implied:
+        return
+    entry = get_entry(name)
+    defaults = {k: p.default for k, p in inspect.signature(entry.factory).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    current = {**defaults, **entry.config, **config["kwargs"]}
+    wrong = {k: v for k, v in implied.items() if k in current and current[k] != v}
+    if wrong:
+        fix = ", ".join(f"{k}={v!r}" for k, v in implied.items())
+        alias = f" or zoo.create_model({net!r}, pretrained=...)" if net in model_info(name).aliases else ""
+        raise IncompatibleWeightsError(
+            f"{origin} holds {net} weights ({source} keys), trained with {fix}; this {name} is built with "
+            f"{', '.join(f'{k}={current[k]!r}' for k in wrong)}, and its outputs would be off. The model was left "
+            f"unchanged. Build it with zoo.create_model({name!r}, pretrained=..., {fix}){alias}.")
+
+
 def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str, source: str | None = None,
                      origin: str = "the checkpoint") -> nn.Module:
     """Load a foreign or zoo ``state`` into ``model`` (a zoo model or ``features_only`` extractor).
@@ -307,6 +370,8 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
         fit = _fit(target, converted, partial, dropped)
         if fit.ok:
             best = fit
+            if candidate != "zoo":
+                _check_settings(model, name, source or _key_style(state, candidates), origin)
             break
         tried.append(f"as {candidate} keys: {fit.problems} keys do not fit")
         if best is None or fit.problems < best.problems:
