@@ -801,8 +801,8 @@ def _prepare_run_dir(ckpt_dir: Path | None, log, resume, overwrite: bool) -> Non
     folder now rather than after the first epoch."""
     if (dist.get_rank() if dist.is_available() and dist.is_initialized() else int(os.environ.get("RANK", "0"))) != 0:
         return  # rank 0 writes the run
-    continues = resume is not None and ckpt_dir is not None and (
-        Path(resume).resolve() == ckpt_dir.resolve() or ckpt_dir.resolve() in Path(resume).resolve().parents)
+    continues = resume is not None and (ckpt_dir is None or Path(resume).resolve() == ckpt_dir.resolve()
+                                        or ckpt_dir.resolve() in Path(resume).resolve().parents)
     found = []
     if ckpt_dir is not None and ckpt_dir.is_dir():
         found = [p for p in ckpt_dir.iterdir() if p.name in _RUN_FILES or re.fullmatch(r"epoch_\d+", p.name)]
