@@ -499,8 +499,11 @@ def save_checkpoint(path: str | os.PathLike, model: nn.Module, optimizer=None, s
     if getattr(_unwrap(model), "model_config", None) is not None:
         from zoo.weights.load import config_json
 
-        config = config_json(_unwrap(model))
-        files.append((CONFIG, lambda p: p.write_text(config)))
+        try:
+            config = config_json(_unwrap(model))
+            files.append((CONFIG, lambda p: p.write_text(config)))
+        except (TypeError, ValueError):  # a model changed beyond its config: the weights still checkpoint
+            pass
     return ckpt.write_dir(path, files, manifest=True)
 
 
