@@ -332,3 +332,56 @@ def test_profile_and_benchmark_resolve_names_alike(forget_registrations):
     tagged = profile("vit_b_16.tv_imagenet1k_swag_e2e_v1")  # a weight made at 384 px
     assert (tagged.model, tagged.input_shape) == ("vit_b_16.tv_imagenet1k_swag_e2e_v1", (1, 3, 384, 384))
     assert zoo.benchmark("vit_ti_16.augreg_in21k_ft_in1k", warmup=0, repeats=1).input_shape == (1, 3, 224, 224)
+
+
+# ---------------------------------------------------------------------------------------------- faults
+
+
+def test_fft_and_pairwise_distances_are_counted_not_zero():
+    class Spectral(nn.Module):
+        def forward(self, x):
+            return torch.fft.irfft2(torch.fft.rfft2(x), s=x.shape[-2:])
+
+    class Distances(nn.Module):
+        def forward(self, x):
+            return torch.cdist(x.flatten(2), x.flatten(2))
+
+    p = zoo.profile(Spectral(), input_size=(3, 8, 16))  # 3 transforms of 128 points, each way
+    assert p.macs_by_op == {"_fft_r2c": 128 * 7 * 3, "_fft_c2r": 128 * 7 * 3}
+    p = zoo.profile(Distances(), input_size=(3, 8, 8))  # 3 x 3 pairs of 64 coordinates
+    assert p.macs == 3 * 3 * 64
+
+
+def test_a_plain_tensor_held_by_a_module_is_counted_on_meta():
+    class Masked(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj = nn.Linear(8, 8)
+            self.mask = torch.tril(torch.ones(8, 8))  # not a buffer
+            scale = torch.full((8,), 0.5)
+            self.scaled = lambda x: x * scale  # a constant captured in a closure
+
+        def forward(self, x):
+            return self.scaled(self.proj(x) * self.mask)
+
+    p = zoo.profile(Masked(), inputs=torch.randn(2, 8, 8))
+    assert p.macs == 2 * 8 * 8 * 8 and p.elementwise_flops["arithmetic"] == 2 * 2 * 8 * 8
+
+
+def test_deep_nesting_is_counted_and_the_recursion_limit_restored():
+    import sys
+
+    model = nn.Linear(4, 4)
+    for _ in range(200):
+        model = nn.Sequential(model)
+    limit = sys.getrecursionlimit()
+    assert zoo.profile(model, inputs=torch.randn(1, 4)).macs == 16
+    assert sys.getrecursionlimit() == limit
+
+    class Endless(nn.Module):
+        def forward(self, x):
+            return self(x)
+
+    with pytest.raises(ValueError, match=r"Endless nests its modules \(or calls\) deeper than Python's recursion"):
+        zoo.profile(Endless(), inputs=torch.randn(1, 4))
+    assert sys.getrecursionlimit() == limit

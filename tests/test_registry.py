@@ -106,3 +106,47 @@ def test_features_only_backbone_options():
         zoo.create_model("resnet18", out_indices=(1,))
     with pytest.raises(ValueError, match="stage index 7 is out of range"):
         zoo.create_model("resnet18", features_only=True, out_indices=(7,))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_classes": "10"}, "num_classes must be an int >= 0 .*got '10'"),
+    ({"num_classes": 10.0}, "num_classes must be an int >= 0 .*got 10.0"),
+    ({"num_classes": None}, "num_classes must be an int >= 0 .*got None"),
+    ({"in_chans": 0}, "in_chans must be an int >= 1, got 0"),
+    ({"drop_rate": -0.5}, r"drop_rate must be a probability in \[0, 1\), got -0.5"),
+    ({"out_indices": (), "features_only": True}, r"out_indices must be .* non-empty list .*got \(\)"),
+    ({"pretrained": ""}, "pretrained='' names no weights"),
+])
+def test_bad_arguments_are_clear_errors_before_anything_is_built(kwargs, message, monkeypatch):
+    import zoo.factory
+
+    built = []
+    monkeypatch.setattr(zoo.factory, "get_entry", lambda name: built.append(name))
+    with pytest.raises((ValueError, TypeError), match=message):
+        zoo.create_model("resnet18", **kwargs)
+    assert built == []
+
+
+def test_bad_arguments_of_other_families():
+    with pytest.raises(ValueError, match="img_size must be an int > 0 or a pair"):
+        zoo.create_model("vit_ti_16", img_size=224.0)
+    with pytest.raises(ValueError, match="width_mult must be a finite number > 0, got inf"):
+        zoo.create_model("mobilenet_v2", width_mult=float("inf"))
+
+
+def test_a_config_without_architecture_and_a_path_object(tmp_path):
+    (tmp_path / "config.json").write_text('{"library": "zoo"}')
+    with pytest.raises(zoo.weights.CorruptCheckpointError, match="names no 'architecture'"):
+        zoo.create_model("resnet18", pretrained=tmp_path)
+    model = zoo.create_model("resnet18", num_classes=3)
+    zoo.save_pretrained(model, tmp_path / "saved")
+    loaded = zoo.create_model(pretrained=tmp_path / "saved")  # a Path, not a str
+    assert loaded.num_classes == 3
+
+
+def test_a_batch_of_zero_gives_an_empty_batch():
+    import torch
+
+    for name in ("vit_ti_16", "swin_t", "resnet18"):
+        model = zoo.create_model(name, num_classes=5).eval()
+        assert model(torch.randn(0, 3, 224, 224)).shape == (0, 5)

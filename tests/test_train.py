@@ -255,7 +255,7 @@ def test_resume_is_exact(tmp_path):
     log = [json.loads(line) for line in (tmp_path / "b" / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in log] == [1, 2, 3] and log[-1]["val_ema_top1"] == history[-1]["val_ema_top1"]
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
-        "best.safetensors", "epoch_0003", "latest", "metrics.jsonl"]
+        "best.safetensors", "epoch_0002", "epoch_0003", "latest", "metrics.jsonl"]  # keep_last=2
 
 
 def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
@@ -394,6 +394,51 @@ def test_two_process_gloo_equals_one_process(tmp_path):
     assert len((tmp_path / "ckpt" / "metrics.jsonl").read_text().splitlines()) == 2  # rank 0 only
 
 
+def _fault_worker(rank: int, world: int, port: int, out: str, fault: str):
+    """Rank 1 misbehaves (``fault``); every rank writes what ``fit`` raised."""
+    import time
+
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world),
+                      LOCAL_RANK=str(rank))
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    loader = DataLoader(toy_data(32), batch_size=4)
+    if fault == "nan" and rank == 1:
+        loader = CrashingLoader(loader, epoch=0, batch=2, nan=True)
+    start = time.perf_counter()
+    try:
+        if fault == "stall" and rank == 1:
+            train._init_distributed(timeout=2)
+            time.sleep(8)  # stalled: never joins a collective
+            raise RuntimeError("stalled rank")
+        timeout = 2 if fault == "stall" else 600
+        train.fit(TinyNet(), loader, epochs=1, device="cpu", progress=False, dist_timeout=timeout,
+                  sync_bn=fault == "sync_bn")
+        message = "no error"
+    except Exception as e:
+        message = f"{type(e).__name__}: {e}"
+    with open(f"{out}/rank{rank}.txt", "w") as f:
+        f.write(f"{time.perf_counter() - start:.1f}\n{message}")
+    os._exit(0)  # a timed-out process group cannot be torn down cleanly
+
+
+@pytest.mark.parametrize("fault", ["nan", "stall", "sync_bn"])
+def test_ddp_faults_are_named_and_never_hang(tmp_path, fault):
+    import torch.multiprocessing as mp
+
+    mp.start_processes(_fault_worker, args=(2, _free_port(), str(tmp_path), fault), nprocs=2, start_method="fork")
+    seconds, message = (tmp_path / "rank0.txt").read_text().split("\n", 1)
+    if fault == "nan":  # both ranks stop together, and both name the rank and step
+        for rank in (0, 1):
+            text = (tmp_path / f"rank{rank}.txt").read_text()
+            assert f"loss is nan on rank 1 (this is rank {rank}) at epoch 0, batch 2, optimizer step 2" in text, text
+    elif fault == "stall":
+        assert "dist_timeout=2" in message and "another rank stopped or hangs" in message, message
+        assert float(seconds) < 30
+    else:
+        assert "sync_bn=True needs CUDA devices" in message, message
+
+
 # ------------------------------------------------------------------------------------------ real data
 
 def test_digits_reach_90_percent():
@@ -410,3 +455,150 @@ def test_digits_reach_90_percent():
     val = DataLoader(TensorDataset(x[held_out], y[held_out]), batch_size=200)
     history = train.fit(model, loader, val, epochs=4, lr=2e-3, warmup_epochs=0.5, device="cpu", progress=False)
     assert history[-1]["val_top1"] >= 90.0, history
+
+
+# ------------------------------------------------------------------------------------------ faults
+
+def quick_fit(run_dir, crash_epoch=None, **kw):
+    torch.manual_seed(0)
+    model = TinyNet()
+    loader = DataLoader(toy_data(16), batch_size=8, shuffle=True)
+    if crash_epoch is not None:
+        loader = CrashingLoader(loader, epoch=crash_epoch, batch=0)
+    args = dict(epochs=2, checkpoint_dir=run_dir, device="cpu", progress=False)
+    return model, train.fit(model, loader, DataLoader(toy_data(8, seed=1), batch_size=8), **{**args, **kw})
+
+
+def test_a_folder_holding_a_run_is_refused_unless_resumed_or_overwritten(tmp_path):
+    quick_fit(tmp_path)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    with pytest.raises(FileExistsError, match=r"holds a training run .*resume=.*overwrite=True"):
+        quick_fit(tmp_path)
+    assert before == {p.name: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}  # nothing touched
+    quick_fit(tmp_path, epochs=3, resume=tmp_path)
+    assert [json.loads(x)["epoch"] for x in (tmp_path / "metrics.jsonl").read_text().splitlines()] == [1, 2, 3]
+    quick_fit(tmp_path, epochs=1, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.safetensors", "epoch_0001", "latest", "metrics.jsonl"]
+
+
+def test_a_damaged_latest_checkpoint_is_named_and_the_previous_one_resumed(tmp_path):
+    reference, ref_history = quick_fit(tmp_path / "ref", epochs=3)
+    with pytest.raises(Interrupt):
+        quick_fit(tmp_path / "run", epochs=3, crash_epoch=2)
+    state = tmp_path / "run" / "epoch_0002" / "state.pt"
+    state.write_bytes(state.read_bytes()[:1000])  # truncated
+    with pytest.raises(train.ckpt.CorruptCheckpointError, match=r"epoch_0002/state.pt is damaged"):
+        quick_fit(tmp_path / "run", epochs=3, resume=tmp_path / "run", resume_fallback=False)
+    with pytest.warns(UserWarning, match=r"epoch_0002/state.pt is damaged.*resuming from the previous .*epoch_0001"):
+        model, history = quick_fit(tmp_path / "run", epochs=3, resume=tmp_path / "run")
+    assert all(torch.equal(v, weights(reference)[k]) for k, v in weights(model).items())
+    assert [{k: v for k, v in r.items() if k != "time"} for r in history] == [
+        {k: v for k, v in r.items() if k != "time"} for r in ref_history]
+    weights_file = tmp_path / "run" / "epoch_0003" / "model.safetensors"
+    weights_file.write_bytes(weights_file.read_bytes()[:-8] + b"\0" * 8)  # same size, other bytes
+    with pytest.raises(train.ckpt.CorruptCheckpointError, match=r"epoch_0003/model.safetensors is damaged: its "
+                                                                r"sha256 differs"):
+        train.load_checkpoint(tmp_path / "run", TinyNet())
+
+
+def test_a_checkpoint_resaved_under_its_name_survives_a_crash_between_the_renames(tmp_path, monkeypatch):
+    model = TinyNet()
+    train.save_checkpoint(tmp_path / "last", model, epoch=1)
+    real = os.replace
+
+    def replace(src, dst):
+        if str(src).endswith("last.tmp"):  # after last → last.old, before last.tmp → last
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        train.save_checkpoint(tmp_path / "last", model, epoch=2)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last.old", "last.tmp"]
+    assert train.load_checkpoint(tmp_path / "last", TinyNet())["epoch"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["last"]
+
+
+def test_the_log_is_valid_json(tmp_path):
+    records = [{"epoch": 1, "val_loss": float("nan"), "lr": float("inf")}]
+    train._write_log(tmp_path / "log.jsonl", records)
+    assert json.loads((tmp_path / "log.jsonl").read_text()) == {"epoch": 1, "val_loss": None, "lr": None}
+
+
+def test_non_finite_parameters_are_never_a_good_checkpoint(tmp_path):
+    loader = CrashingLoader(DataLoader(toy_data(32), batch_size=8), epoch=99, batch=0)
+    torch.manual_seed(0)
+    model = TinyNet()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    calls = [0]
+
+    def poison(closure=None):  # the second epoch's last step leaves an infinite weight; the loss stays finite
+        calls[0] += 1
+        if calls[0] == 8:
+            with torch.no_grad():
+                model.head[2].weight[0, 0] = float("inf")
+
+    optimizer.register_step_post_hook(lambda opt, args, kwargs: poison())
+    with pytest.raises(FloatingPointError, match=r"after epoch 2 \(optimizer step 8\) 1 tensors .*head.2.weight.*"
+                                                 r"the last good checkpoint, .*epoch_0001, is kept"):
+        train.fit(model, loader, epochs=3, optimizer=optimizer, checkpoint_dir=tmp_path, device="cpu", progress=False)
+    good = TinyNet()
+    assert train.load_checkpoint(tmp_path, good)["epoch"] == 1
+    assert all(torch.isfinite(v).all() for v in good.state_dict().values())
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"accum_steps": 0}, "accum_steps must be an int >= 1, got 0"),
+    ({"monitor": "val_acc"}, "monitor 'val_acc' is not a metric"),
+    ({"lr": float("inf")}, "lr must be a finite number >= 0, got inf"),
+    ({"keep_last": 0}, "keep_last must be an int >= 1"),
+    ({"epochs": 2.0}, "epochs must be an int >= 1, got 2.0"),
+])
+def test_bad_arguments_fail_before_any_work(tmp_path, kw, message):
+    model = TinyNet()
+    before = weights(model)
+    loader = DataLoader(toy_data(16), batch_size=8)
+    with pytest.raises(ValueError, match=message):
+        train.fit(model, loader, loader, **{"epochs": 1, "checkpoint_dir": tmp_path / "run", **kw})
+    assert not (tmp_path / "run").exists() and all(torch.equal(v, before[k]) for k, v in weights(model).items())
+
+
+def test_empty_loaders_and_unwritable_folders_fail_before_the_first_epoch(tmp_path):
+    small = DataLoader(toy_data(4), batch_size=8, drop_last=True)
+    with pytest.raises(ValueError, match=r"train_loader yields no batches \(4 samples, batch_size=8, drop_last=True\)"):
+        train.fit(TinyNet(), small, epochs=1, device="cpu")
+    with pytest.raises(ValueError, match="yields no batches"):
+        train.fit(TinyNet(), DataLoader(toy_data(0), batch_size=8), epochs=1, device="cpu")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OSError, match=r"cannot write to .*file/run .*fit writes its checkpoints"):
+        train.fit(TinyNet(), DataLoader(toy_data(8), batch_size=8), epochs=1, checkpoint_dir=tmp_path / "file" / "run")
+
+
+def test_resuming_with_another_optimizer_or_ema_changes_nothing(tmp_path):
+    quick_fit(tmp_path, epochs=1, optimizer="adamw", ema_decay=0.9)
+    loader = DataLoader(toy_data(16), batch_size=8)
+    for kw, message in [({"optimizer": "sgd", "ema_decay": 0.9}, "written with the optimizer AdamW; resuming with SGD"),
+                        ({"optimizer": "adamw", "ema_decay": 0.99}, "ema_decay=0.9, not 0.99"),
+                        ({"optimizer": "adamw"}, None)]:
+        model = TinyNet()
+        before = weights(model)
+        if message is None:  # an EMA in the checkpoint, none asked for: resumed without it
+            train.fit(model, loader, epochs=2, resume=tmp_path, checkpoint_dir=tmp_path, device="cpu", progress=False,
+                      **kw)
+            continue
+        with pytest.raises(ValueError, match=message):
+            train.fit(model, loader, epochs=2, resume=tmp_path, checkpoint_dir=tmp_path, device="cpu", **kw)
+        assert all(torch.equal(v, before[k]) for k, v in weights(model).items())
+
+
+def test_a_fit_folder_loads_with_create_model(tmp_path):
+    torch.manual_seed(0)
+    model = zoo.create_model("resnet18", num_classes=4, in_chans=1)
+    loader = DataLoader(toy_data(8), batch_size=8)
+    train.fit(model, loader, loader, epochs=1, checkpoint_dir=tmp_path, device="cpu", progress=False)
+    for source in (tmp_path, tmp_path / "epoch_0001"):
+        loaded = zoo.create_model(pretrained=source)
+        assert loaded.num_classes == 4 and loaded.in_chans == 1
+        for k, v in loaded.state_dict().items():
+            assert torch.equal(v, model.state_dict()[k]), (source, k)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import re
 import warnings
 from pathlib import Path
 
@@ -604,3 +606,66 @@ def test_weight_keywords_are_accepted_by_their_models():
                 assert set(e.arch) <= set(accepted), f"{e.name} needs {e.arch}, {name}() accepts {accepted}"
             checked += 1
     assert checked > 0
+
+
+# ---------------------------------------------------------------------------------------------- faults
+
+
+def test_random_bytes_are_corrupt_not_unsafe(tmp_path):
+    path = tmp_path / "junk.pth"
+    path.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(5000)))
+    with pytest.raises(CorruptCheckpointError,
+                       match=r"junk.pth: the file is corrupt or not a checkpoint \(Unsupported operand"):
+        zoo.create_model("resnet18", pretrained=path)
+
+
+def test_save_pretrained_records_a_replaced_head(tmp_path):
+    model = zoo.create_model("resnet18", num_classes=10)
+    model.reset_classifier(5)
+    zoo.save_pretrained(model, tmp_path / "reset")
+    by_hand = zoo.create_model("resnet18", num_classes=10)
+    by_hand.head.fc = torch.nn.Linear(512, 3)
+    zoo.save_pretrained(by_hand, tmp_path / "by_hand")
+    for source, folder in ((model, "reset"), (by_hand, "by_hand")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no "head re-initialised" warning: the head is the saved one
+            loaded = zoo.create_model(pretrained=tmp_path / folder)
+        torch.testing.assert_close(loaded.state_dict(), source.state_dict(), rtol=0, atol=0)
+    pooled = zoo.create_model("resnet18")
+    pooled.reset_classifier(0)
+    zoo.save_pretrained(pooled, tmp_path / "pooled")
+    assert zoo.create_model(pretrained=tmp_path / "pooled").eval()(torch.randn(1, 3, 32, 32)).shape == (1, 512)
+    changed = zoo.create_model("resnet18")
+    changed.stages.stem.conv = torch.nn.Conv2d(3, 64, 3)
+    with pytest.raises(ValueError, match=r"changed after create_model in a way its config cannot record \(stages.stem"):
+        zoo.save_pretrained(changed, tmp_path / "changed")
+    assert not (tmp_path / "changed").exists()
+
+
+def test_features_only_refuses_another_architecture(tmp_path):
+    resnet34 = tmp_path / "resnet34.safetensors"
+    save_file(zoo.create_model("resnet34").state_dict(), str(resnet34))
+    with pytest.raises(IncompatibleWeightsError, match=r"does not fit resnet18.*\n.*unexpected keys \(\d+\): "
+                                                       r"stages.layer1.2"):
+        zoo.create_model("resnet18", features_only=True, pretrained=resnet34)
+    resnet18 = tmp_path / "resnet18.safetensors"
+    full = zoo.create_model("resnet18")
+    save_file(full.state_dict(), str(resnet18))  # its head and last stages are left out, nothing else
+    early = zoo.create_model("resnet18", features_only=True, out_indices=(0, 1), pretrained=resnet18)
+    torch.testing.assert_close(early.model.state_dict(), {k: v for k, v in full.state_dict().items()
+                                                          if k in early.model.state_dict()}, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("timm_name, name, fix", [
+    ("mobilenetv3_small_100", "mobilenet_v3_small", "rounding='timm', bn_eps=1e-05"),
+    ("tf_efficientnet_b0", "efficientnet_b0", "padding='same', bn_eps=0.001"),
+])
+def test_weights_trained_with_other_settings_are_refused_with_the_fix(tmp_path, timm_name, name, fix):
+    """A timm file into the torchvision-style name loads without a missing key, and outputs 3-7 % off."""
+    reference = randomize_norms(timm_model(timm_name)).eval()
+    path = tmp_path / f"{timm_name}.safetensors"  # a Hub cache folder names the network the same way
+    save_file({k: v.contiguous() for k, v in reference.state_dict().items()}, str(path))
+    with pytest.raises(IncompatibleWeightsError, match=rf"holds {timm_name} weights \(timm keys\), trained with "
+                                                       rf"{re.escape(fix)}.*zoo.create_model\('{timm_name}'"):
+        zoo.create_model(name, pretrained=path)
+    assert_same_outputs(zoo.create_model(timm_name, pretrained=path), reference)

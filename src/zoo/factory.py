@@ -3,6 +3,7 @@ weights, fused layers and the feature-extraction wrapper (timm's ``_builder`` be
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import replace
@@ -38,6 +39,41 @@ def _fused_by_default() -> bool:
     return os.environ.get("ZOO_FUSED_MODELS", "0") == "1"
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_arguments(name: Any, pretrained: Any, out_indices: Any, kwargs: dict[str, Any]) -> None:
+    """The common keywords' types and ranges, checked before anything is built or read: a clear error
+    instead of a failure deep inside a layer (or a silently odd model)."""
+    if isinstance(pretrained, os.PathLike):
+        pretrained = os.fspath(pretrained)
+    if not (pretrained is None or isinstance(pretrained, (bool, str))):
+        raise TypeError(f"pretrained must be True, False, a tag, 'hf-hub:org/name' or a path, got {pretrained!r}")
+    if isinstance(pretrained, str) and pretrained.strip() in ("", "."):
+        raise ValueError(f"pretrained={pretrained!r} names no weights; for a save_pretrained folder here pass './'")
+    if out_indices is not None and not _is_int(out_indices) and not (
+            isinstance(out_indices, (list, tuple)) and out_indices and all(map(_is_int, out_indices))):
+        raise ValueError(f"out_indices must be None (every stage), an int n (the last n) or a non-empty list of "
+                         f"stage indices, got {out_indices!r}")
+    rules = {"num_classes": (lambda v: _is_int(v) and v >= 0, "an int >= 0 (0: no classifier)"),
+             "in_chans": (lambda v: _is_int(v) and v >= 1, "an int >= 1")}
+    for key, value in kwargs.items():
+        check, expected = rules.get(key, (None, None))
+        if check is None and key.endswith(("drop_rate", "_drop")):
+            check, expected = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
+                               "a probability in [0, 1)")
+        elif check is None and key.endswith(("_mult", "_multiplier", "bn_eps")):
+            check, expected = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                               and math.isfinite(v) and v > 0, "a finite number > 0")
+        elif check is None and key == "img_size":
+            check, expected = (lambda v: (_is_int(v) and v > 0) or (
+                isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_int(x) and x > 0 for x in v)),
+                "an int > 0 or a pair (height, width) of them")
+        if check is not None and not check(value):
+            raise ValueError(f"{key} must be {expected}, got {value!r}")
+
+
 def create_model(
     name: str | None = None,
     pretrained: bool | str = False,
@@ -68,6 +104,7 @@ def create_model(
             None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
+    _check_arguments(name, pretrained, out_indices, kwargs)
     tag = None
     if isinstance(name, str) and "." in name:
         name, tag = name.split(".", 1)  # "resnet50.a1_in1k", "mobilenetv3_large_100.ra_in1k"

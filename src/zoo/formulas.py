@@ -206,13 +206,60 @@ def _native_encoder_layer(args, kwargs, out):
     return attention + 2 * tokens * embed * ffn_weight_1.shape[0]
 
 
+def _fft_points(x: torch.Tensor, dims) -> tuple[int, int]:
+    """(points per transform, number of transforms) of an FFT of ``x`` over ``dims``."""
+    points = math.prod(x.shape[d] for d in dims)
+    return points, x.numel() // max(points, 1)
+
+
+def _fft_macs(points: int, transforms: int, real: bool) -> int:
+    """A radix-2 FFT of N points does N/2·log2 N butterflies, each one complex multiply (4 real MACs):
+    2·N·log2 N MACs; a real-input or real-output one half of that (the symmetric half is not computed)."""
+    if points < 2:
+        return 0
+    macs = 2 * points * math.ceil(math.log2(points)) * transforms
+    return macs // 2 if real else macs
+
+
+@register_formula("_fft_r2c")
+def _fft_r2c(args, kwargs, out):
+    return _fft_macs(*_fft_points(args[0], args[1]), real=True)
+
+
+@register_formula("_fft_c2r")
+def _fft_c2r(args, kwargs, out):
+    return _fft_macs(*_fft_points(out, args[1]), real=True)
+
+
+@register_formula("_fft_c2c")
+def _fft_c2c(args, kwargs, out):
+    return _fft_macs(*_fft_points(args[0], args[1]), real=False)
+
+
+@register_formula("_cdist_forward")
+def _cdist(args, kwargs, out):
+    """Pairwise distances of (B, P, M) and (B, R, M): one multiply-accumulate per pair and coordinate."""
+    return out.numel() * args[0].shape[-1]
+
+
+@register_formula("_cdist_backward")
+def _cdist_backward(args, kwargs, out):
+    """The gradient of the (B, P, M) input: one multiply-accumulate per pair and coordinate."""
+    return out.numel() * args[2].shape[-2]
+
+
+@register_formula("_pdist_forward")
+def _pdist(args, kwargs, out):
+    return out.numel() * args[0].shape[-1]
+
+
 # Operators whose names say "multiply-accumulate work" but that have no formula are an error. A name
 # token tells: conv*, *mm, matmul, linear, attention, rnn/lstm/gru, einsum, dot, linalg and the
 # factorizations. Interpolation (upsample_bilinear2d …) and norms are elementwise work, not MACs.
 _MAC_TOKENS = {
     "mv", "addmv", "dot", "vdot", "matmul", "linear", "bilinear", "trilinear", "einsum", "tensordot", "attention",
     "attn", "rnn", "lstm", "gru", "linalg", "cholesky", "triangular", "lu", "qr", "svd", "eig", "eigh", "solve",
-    "inverse", "det", "fbgemm", "tbc", "kron", "mha", "transformer", "bsr", "ger", "outer",
+    "inverse", "det", "fbgemm", "tbc", "kron", "mha", "transformer", "bsr", "ger", "outer", "fft", "cdist", "pdist",
 }
 _NOT_MAC = {"upsample", "grid", "norm", "vector", "cross", "interpolate", "aa"}
 

@@ -42,6 +42,7 @@ mode they run and count.
 from __future__ import annotations
 
 import contextlib
+import sys
 import weakref
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -50,7 +51,7 @@ from typing import Any, Sequence
 import torch
 from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
+from torch.utils._pytree import tree_flatten, tree_map
 
 from zoo.formulas import (ELEMENTWISE_COSTS, FORMULAS, UncountedOperatorError, elementwise_cost, has_mac_work,
                           register_formula)
@@ -128,6 +129,7 @@ class _Counter(TorchDispatchMode):
         self.param_ids = param_ids
         self.active: Counter[str] = Counter()  # modules running now (forward, or backward in train mode)
         self.backward = False
+        self.meta = True  # on the meta device: real tensors met on the way get meta twins
         self.macs = Counter()  # (phase, module name) → MACs; the root module's name is ""
         self.total: Counter[str] = Counter()  # phase → MACs, whether or not a module was running
         self.by_op: Counter[str] = Counter()
@@ -157,6 +159,9 @@ class _Counter(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types_, args=(), kwargs=None):
         kwargs = kwargs or {}
+        if self.meta and any(isinstance(t, torch.Tensor) and not t.is_meta for t in tree_flatten((args, kwargs))[0]):
+            # a plain tensor the module holds (a mask in a closure, not a buffer): its meta twin
+            args, kwargs = tree_map(lambda t: t.to("meta") if isinstance(t, torch.Tensor) else t, (args, kwargs))
         out = _fast_meta(func, args)
         if out is None:
             out = func(*args, **kwargs)
@@ -434,6 +439,7 @@ def profile(
     buffers = list({id(state[n]): state[n] for n, _ in model.named_buffers()}.values())
 
     counter = _Counter(static, set(param_ids))
+    counter.meta = device.type == "meta"
     names, memo = {}, {}
     for n, m in model.named_modules():
         names.setdefault(m, n)
@@ -483,6 +489,8 @@ def profile(
         m.training = train
         handles.append(m.register_forward_pre_hook(pre_hook))
         handles.append(m.register_forward_hook(post_hook))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 5000))  # hooks and the dispatch mode take several frames per module
     try:
         grad = torch.enable_grad() if train else torch.no_grad()
         with grad, counter:
@@ -494,6 +502,10 @@ def profile(
                     output = torch.func.functional_call(model, state, inputs, tie_weights=True, strict=False)
             except UncountedOperatorError:
                 raise
+            except RecursionError as e:
+                raise ValueError(f"{label} nests its modules (or calls) deeper than Python's recursion limit allows "
+                                 f"while profiling ({sys.getrecursionlimit()} frames); raise it with "
+                                 f"sys.setrecursionlimit(...)") from e
             except (RuntimeError, AssertionError) as e:
                 raise ValueError(f"{label} cannot run on an input of shape {tuple(shape)}: {e}") from e
             output_bytes = _tensor_bytes(output)
@@ -510,6 +522,7 @@ def profile(
                 torch.autograd.backward(outs, [torch.ones_like(t) for t in outs])
             del output
     finally:
+        sys.setrecursionlimit(limit)
         for h in handles:
             h.remove()
         for m, was_training in training.items():

@@ -13,13 +13,16 @@ Checkpoints are written atomically and resume exactly. Under ``torchrun`` the sa
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import math
 import os
 import random
+import re
 import shutil
 import sys
 import time
+import warnings
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Iterable
@@ -29,6 +32,8 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
+
+from zoo import checkpoint as ckpt
 
 __all__ = [
     "build_optimizer", "lr_factor", "build_scheduler", "Mixup", "soft_target_cross_entropy", "ModelEma",
@@ -254,12 +259,16 @@ def _world() -> tuple[int, int]:
     return 0, 1
 
 
-def _init_distributed() -> bool:
-    """Join the process group ``torchrun`` describes (NCCL on GPU, gloo on CPU); False when not under it."""
+def _init_distributed(timeout: float = 600.0) -> bool:
+    """Join the process group ``torchrun`` describes (NCCL on GPU, gloo on CPU); False when not under it.
+    A collective waiting longer than ``timeout`` seconds (another rank stopped) raises instead of hanging."""
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
         return False
+    if not timeout > 0:
+        raise ValueError(f"dist_timeout must be > 0 seconds, got {timeout!r}")
     if not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo",
+                                timeout=datetime.timedelta(seconds=timeout))
     return True
 
 
@@ -342,6 +351,23 @@ def _epoch_line(record: dict[str, float], epochs: int) -> str:
     return "  ".join(parts)
 
 
+def _check_loss(loss: torch.Tensor, where: str) -> None:
+    """Stop on a NaN/inf loss. Under DDP every rank learns every rank's loss, so all stop together (before
+    a collective could hang) and all name the rank where it happened."""
+    rank, world = _world()
+    if world == 1:
+        if not torch.isfinite(loss.detach()):
+            raise FloatingPointError(f"loss is {loss.item()} {where}: training stopped")
+        return
+    losses = torch.zeros(world, dtype=torch.float64, device=loss.device)
+    losses[rank] = loss.detach().double()
+    dist.all_reduce(losses)
+    bad = [(r, v) for r, v in enumerate(losses.tolist()) if not math.isfinite(v)]
+    if bad:
+        ranks = ", ".join(f"{v} on rank {r}" for r, v in bad)
+        raise FloatingPointError(f"loss is {ranks} (this is rank {rank}) {where}: training stopped")
+
+
 def train_one_epoch(
     model: nn.Module,
     loader: Iterable,
@@ -402,12 +428,7 @@ def train_one_epoch(
                 logits = model(images)
                 loss = (soft_target_cross_entropy(logits, targets) if mixup is not None
                         else F.cross_entropy(logits.float(), labels, label_smoothing=label_smoothing))
-            finite = torch.isfinite(loss.detach()).float()
-            if _world()[1] > 1:  # every rank stops together, before a collective could hang
-                dist.all_reduce(finite, op=dist.ReduceOp.MIN)
-            if not finite.item():
-                raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch}, batch {i}, optimizer step "
-                                         f"{step + steps}: training stopped")
+            _check_loss(loss, f"at epoch {epoch}, batch {i}, optimizer step {step + steps}")
             (scaler.scale(loss / accum_steps) if scaler else loss / accum_steps).backward()
         loss_sum += loss.item() * labels.shape[0]
         count += labels.shape[0]
@@ -452,18 +473,7 @@ def evaluate(model: nn.Module, loader: Iterable, *, amp: str | None = None, chan
 
 # ------------------------------------------------------------------------------------------ checkpoints
 
-def _fsync_write(path: Path, write) -> None:
-    write(path)
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+WEIGHTS, EMA_WEIGHTS, STATE, CONFIG = "model.safetensors", "ema.safetensors", "state.pt", "config.json"
 
 
 def _rng_state() -> dict[str, Any]:
@@ -484,77 +494,123 @@ def _set_rng_state(state: dict[str, Any]) -> None:
 
 def save_checkpoint(path: str | os.PathLike, model: nn.Module, optimizer=None, scheduler=None, scaler=None,
                     ema: ModelEma | None = None, **extra) -> Path:
-    """Write a checkpoint directory atomically: ``model.safetensors`` (the weights) and ``state.pt``
-    (optimizer, scheduler, grad scaler, EMA, RNG states and ``extra``; loadable with
-    ``torch.load(weights_only=True)``). Both are written into ``<path>.tmp`` and fsynced, then the
-    directory is renamed to ``path``: a crash at any point leaves no half-written checkpoint there."""
+    """Write a checkpoint directory atomically: ``model.safetensors`` (the weights), ``ema.safetensors``
+    (with ``ema``), ``state.pt`` (optimizer, scheduler, grad scaler, EMA, RNG states and ``extra``;
+    loadable with ``torch.load(weights_only=True)``), ``config.json`` for a zoo model (so that
+    ``zoo.create_model(pretrained=path)`` rebuilds it) and ``manifest.json`` (the files' sha256, checked on
+    load). Everything is written into ``<path>.tmp`` and fsynced before it replaces ``path``
+    (:func:`zoo.checkpoint.write_dir`): a crash at any point leaves the old checkpoint or the new one."""
     from safetensors.torch import save_model
 
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     state = {"optimizer": optimizer.state_dict() if optimizer else None,
+             "optimizer_class": type(optimizer).__name__ if optimizer else None,
              "scheduler": scheduler.state_dict() if scheduler else None,
              "scaler": scaler.state_dict() if scaler else None,
-             "ema": ema.state_dict() if ema else None, "rng": _rng_state(), **extra}
-    _fsync_write(tmp / "model.safetensors", lambda p: save_model(_unwrap(model), str(p)))
-    _fsync_write(tmp / "state.pt", lambda p: torch.save(state, p))
-    _fsync_dir(tmp)
-    if path.exists():  # re-saving the same name: the old copy goes only once the new one is complete
-        old = path.with_name(path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old)
-    else:
-        os.replace(tmp, path)
-    _fsync_dir(path.parent)
-    return path
+             "ema": ema.state_dict() if ema else None, "ema_decay": ema.decay if ema else None,
+             "rng": _rng_state(), **extra}
+    files = [(WEIGHTS, lambda p: save_model(_unwrap(model), str(p)))]
+    if ema is not None:
+        files.append((EMA_WEIGHTS, lambda p: save_model(ema.module, str(p))))
+    files.append((STATE, lambda p: torch.save(state, p)))
+    if getattr(_unwrap(model), "model_config", None) is not None:
+        from zoo.weights.load import config_json
+
+        try:
+            config = config_json(_unwrap(model))
+            files.append((CONFIG, lambda p: p.write_text(config)))
+        except (TypeError, ValueError):  # a model changed beyond its config: the weights still checkpoint
+            pass
+    return ckpt.write_dir(path, files, manifest=True)
 
 
 def latest_checkpoint(run_dir: str | os.PathLike) -> Path | None:
     """The checkpoint ``fit`` wrote last into ``run_dir`` (its ``latest`` file names it), or None."""
     pointer = Path(run_dir) / "latest"
-    return Path(run_dir) / pointer.read_text().strip() if pointer.exists() else None
+    if not pointer.exists():
+        return None
+    path = Path(run_dir) / pointer.read_text().strip()
+    return ckpt.recover_dir(path) or path
 
 
-def _load_weights(model: nn.Module, file: Path) -> None:
-    """Load a safetensors file strictly, checking every key and shape first: a file that does not fit
-    leaves the model untouched. (Tied weights are saved once; their other names are not missing.)"""
+def _checkpoints(run_dir: Path) -> list[Path]:
+    """The epoch checkpoints of a run directory, newest first (unfinished swaps finished first)."""
+    names = {p.name.split(".")[0] for p in run_dir.glob("epoch_*") if p.is_dir()}
+    found = [ckpt.recover_dir(run_dir / n) for n in names]
+    return sorted((p for p in found if p is not None), key=lambda p: p.name, reverse=True)
+
+
+def _read(file: Path, read):
+    try:
+        return read(file)
+    except Exception as err:
+        raise ckpt.CorruptCheckpointError(f"{file} is damaged and cannot be read ({type(err).__name__}: "
+                                          f"{str(err).strip().splitlines()[0] if str(err).strip() else ''})") from err
+
+
+def _check_state(path: Path, state: dict[str, Any], objects: dict[str, Any]) -> None:
+    """Every object to restore has its state in the checkpoint, of the same kind: checked before any is loaded."""
+    for name, obj in objects.items():
+        if obj is None:
+            continue
+        if state.get(name) is None:
+            raise ValueError(f"checkpoint {path} holds no {name} state")
+        if name == "optimizer":
+            saved, groups = state.get("optimizer_class"), state["optimizer"]["param_groups"]
+            if saved is not None and saved != type(obj).__name__:
+                raise ValueError(f"checkpoint {path} was written with the optimizer {saved}; resuming with "
+                                 f"{type(obj).__name__} cannot continue it (resume with the same optimizer)")
+            shape = [len(g["params"]) for g in groups]
+            own = [len(g["params"]) for g in obj.param_groups]
+            keys = [sorted(set(g) - {"params"}) for g in groups]
+            own_keys = [sorted(set(g) - {"params"}) for g in obj.param_groups]
+            if shape != own or keys != own_keys:
+                raise ValueError(f"checkpoint {path} holds an optimizer with parameter groups of sizes {shape} and "
+                                 f"settings {keys[:1]}; this one has {own} and {own_keys[:1]}")
+        if name == "ema" and state.get("ema_decay") not in (None, obj.decay):
+            raise ValueError(f"checkpoint {path} averaged its weights with ema_decay={state['ema_decay']}, "
+                             f"not {obj.decay}: resume with the same ema_decay")
+
+
+def _load_weights(model: nn.Module, file: Path) -> dict[str, torch.Tensor]:
+    """Read a safetensors file and check every key and shape against ``model`` (tied weights are saved once:
+    their other names are not missing); returns the tensors, or raises without touching the model."""
     from safetensors.torch import load_file
 
-    state, own = load_file(str(file)), model.state_dict()
-    stored_ptrs = {own[k].data_ptr() for k in state if k in own}
-    missing = [k for k in own if k not in state and own[k].data_ptr() not in stored_ptrs]
-    unexpected = [k for k in state if k not in own]
-    wrong = [f"{k}: {tuple(v.shape)} in the file, {tuple(own[k].shape)} in the model"
-             for k, v in state.items() if k in own and v.shape != own[k].shape]
-    if missing or unexpected or wrong:
+    state = _read(file, lambda f: load_file(str(f)))
+    diff = ckpt.diff_state_dict(model.state_dict(), state, tied=True)
+    if not diff.ok:
+        wrong = [f"{k}: {a} in the file, {b} in the model" for k, a, b in diff.mismatched]
         raise RuntimeError(f"{file} does not fit {type(model).__name__} (the model is unchanged): missing keys "
-                           f"{missing}, unexpected keys {unexpected}, shape mismatches {wrong}")
-    model.load_state_dict(state, strict=False)
+                           f"{diff.missing}, unexpected keys {diff.unexpected}, shape mismatches {wrong}")
+    return state
 
 
 def load_checkpoint(path: str | os.PathLike, model: nn.Module, optimizer=None, scheduler=None, scaler=None,
                     ema: ModelEma | None = None, restore_rng: bool = True) -> dict[str, Any]:
     """Load a checkpoint (a directory from :func:`save_checkpoint`, or a run directory of ``fit``: its
-    latest) into the given objects; returns the ``extra`` entries saved with it."""
+    latest) into the given objects; returns the ``extra`` entries saved with it.
+
+    Everything is read and checked first — the files against their recorded sha256, the weights' keys and
+    shapes, that each object's state is there and of the same kind — and only then loaded: on an error
+    nothing was changed. A damaged file raises :class:`zoo.checkpoint.CorruptCheckpointError` naming it."""
     path = Path(path)
     if (path / "latest").exists():
         path = latest_checkpoint(path)
-    if not (path / "model.safetensors").exists() or not (path / "state.pt").exists():
+    path = ckpt.recover_dir(path) or path
+    if not path.is_dir() or not {WEIGHTS, STATE} & {p.name for p in path.iterdir()}:
         raise FileNotFoundError(f"no checkpoint at {path}: expected model.safetensors and state.pt in it")
-    state = torch.load(path / "state.pt", map_location="cpu", weights_only=True)
-    _load_weights(_unwrap(model), path / "model.safetensors")
-    for name, obj in (("optimizer", optimizer), ("scheduler", scheduler), ("scaler", scaler), ("ema", ema)):
+    ckpt.verify_dir(path, (WEIGHTS, STATE))
+    state = _read(path / STATE, lambda f: torch.load(f, map_location="cpu", weights_only=True))
+    weights = _load_weights(_unwrap(model), path / WEIGHTS)
+    objects = {"optimizer": optimizer, "scheduler": scheduler, "scaler": scaler, "ema": ema}
+    _check_state(path, state, objects)
+    _unwrap(model).load_state_dict(weights, strict=False)
+    for name, obj in objects.items():
         if obj is not None:
-            if state[name] is None:
-                raise ValueError(f"checkpoint {path} holds no {name} state")
             obj.load_state_dict(state[name])
     if restore_rng:
         _set_rng_state(state["rng"])
-    return {k: v for k, v in state.items() if k not in ("optimizer", "scheduler", "scaler", "ema", "rng")}
+    return {k: v for k, v in state.items() if k not in (*objects, "rng", "optimizer_class", "ema_decay")}
 
 
 # ------------------------------------------------------------------------------------------ fit
@@ -585,67 +641,94 @@ def fit(
     compile: bool = False,
     checkpoint_dir: str | os.PathLike | None = None,
     resume: str | os.PathLike | None = None,
+    overwrite: bool = False,
+    keep_last: int = 2,
+    resume_fallback: bool = True,
     log: str | os.PathLike | None = None,
     device: torch.device | str | None = None,
     progress: bool | None = None,
     verbose: bool = True,
     seed: int = 0,
+    sync_bn: bool = False,
+    dist_timeout: float = 600.0,
 ) -> list[dict[str, float]]:
-    """Train ``model`` for ``epochs``; returns one record per epoch (also appended to the JSON-lines
-    ``log``, by default ``<checkpoint_dir>/metrics.jsonl``).
+    """Train ``model`` for ``epochs``; returns one record per epoch (also written to the JSON-lines
+    ``log``, by default ``<checkpoint_dir>/metrics.jsonl``: one record per epoch, non-finite numbers as null).
 
     ``optimizer``: "sgd", "adamw" (built by :func:`build_optimizer` with ``lr``, ``weight_decay``,
     ``layer_decay``) or an optimizer. ``schedule``: "cosine" (to ``min_lr_ratio``), "step" (×0.1 at
     each of ``milestones``, in epochs) or "constant", after ``warmup_epochs`` of linear warmup; it
     advances per optimizer step. ``ema_decay`` keeps a :class:`ModelEma`, evaluated as ``val_ema_*``.
     ``patience`` stops after that many epochs without improvement of ``monitor`` (a record key; higher
-    is better unless it names a loss). ``checkpoint_dir`` receives one checkpoint per epoch (the last
-    one kept, ``latest`` names it) and ``best.safetensors``; ``resume`` (that directory or a
-    checkpoint) continues exactly where it stopped. Under ``torchrun`` the model runs in
-    DistributedDataParallel, DataLoaders over map-style datasets get distributed samplers, metrics
-    are averaged over ranks and rank 0 writes checkpoints and logs.
+    is better unless it names a loss).
+
+    ``checkpoint_dir`` receives one checkpoint per epoch (the last ``keep_last`` kept, ``latest`` names
+    the newest), ``best.safetensors`` and ``config.json`` (a zoo model: ``zoo.create_model(pretrained=
+    checkpoint_dir)`` loads the best weights, or the latest without a ``val_loader``). A folder that holds
+    a run is refused unless ``resume`` continues it or ``overwrite=True`` deletes it. ``resume`` (that
+    directory or one checkpoint) continues exactly where it stopped; a damaged checkpoint (its files are
+    checked against their sha256) is named, and with ``resume_fallback`` the previous one is used.
+    Parameters are checked before each checkpoint: a non-finite one stops training, the last good
+    checkpoint kept. Under ``torchrun`` the model runs in DistributedDataParallel (``sync_bn=True``:
+    SyncBatchNorm, CUDA only), DataLoaders over map-style datasets get ``DistributedSampler``s (which pad
+    the last batch with repeated samples so that every rank takes the same number of steps), metrics are
+    averaged over ranks, rank 0 writes checkpoints and logs, and a collective that waits longer than
+    ``dist_timeout`` seconds (a rank stopped) raises instead of hanging.
 
     Feedback: ``progress`` shows a bar per epoch (tqdm.auto: a widget in notebooks; None: in a terminal
     or notebook only); ``verbose`` prints one line per epoch (losses, metrics, lr, time) on rank 0.
     """
-    if epochs < 1:
-        raise ValueError(f"epochs must be >= 1, got {epochs}")
-    if amp not in _AMP:
-        raise ValueError(f"amp must be None, 'bf16' or 'fp16', got {amp!r}")
-    if mixup is not None and label_smoothing:
-        raise ValueError("with mixup, give label_smoothing to Mixup(...): it smooths the mixed targets")
-    if patience is not None and val_loader is None:
-        raise ValueError("early stopping (patience) needs a val_loader to monitor")
-    _init_distributed()
+    _check_fit_args(epochs=epochs, amp=amp, mixup=mixup, label_smoothing=label_smoothing, patience=patience,
+                    val_loader=val_loader, accum_steps=accum_steps, keep_last=keep_last, lr=lr,
+                    optimizer=optimizer, monitor=monitor, ema_decay=ema_decay)
+    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    if log is None and ckpt_dir is not None:
+        log = ckpt_dir / "metrics.jsonl"
+    _prepare_run_dir(ckpt_dir, log, resume, overwrite)
+    _init_distributed(dist_timeout)
     rank, world = _world()
     if device is None:
         device = f"cuda:{os.environ.get('LOCAL_RANK', 0)}" if torch.cuda.is_available() else "cpu"
     device = torch.device(device)
+    if sync_bn and world > 1:
+        if device.type != "cuda":
+            raise ValueError("sync_bn=True needs CUDA devices: torch's SyncBatchNorm does not run on the CPU")
+        model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     if device.type == "cuda":
         torch.cuda.set_device(device)
+    train_loader = _distribute(train_loader, train=True, seed=seed)
+    val_loader = _distribute(val_loader, train=False, seed=seed) if val_loader is not None else None
+    if not hasattr(train_loader, "__len__"):
+        raise ValueError("fit needs a train_loader with len() to lay out its schedule per step")
+    if len(train_loader) == 0:
+        data, size = getattr(train_loader, "dataset", None), getattr(train_loader, "batch_size", None)
+        what = f" ({len(data)} samples, batch_size={size}, drop_last={train_loader.drop_last})" if (
+            isinstance(train_loader, torch.utils.data.DataLoader) and hasattr(data, "__len__")) else ""
+        raise ValueError(f"train_loader yields no batches{what}: nothing to train on")
     model.to(device)
     if channels_last:
         model.to(memory_format=torch.channels_last)
     if isinstance(optimizer, str):
         optimizer = build_optimizer(model, optimizer, lr, weight_decay, layer_decay=layer_decay)
-    train_loader = _distribute(train_loader, train=True, seed=seed)
-    val_loader = _distribute(val_loader, train=False, seed=seed) if val_loader is not None else None
-    if not hasattr(train_loader, "__len__"):
-        raise ValueError("fit needs a train_loader with len() to lay out its schedule per step")
     steps_per_epoch = math.ceil(len(train_loader) / accum_steps)
     scheduler = build_scheduler(optimizer, epochs * steps_per_epoch, round(warmup_epochs * steps_per_epoch),
                                 schedule, min_ratio=min_lr_ratio, milestones=[m * steps_per_epoch for m in milestones])
     scaler = torch.amp.GradScaler(device.type) if amp == "fp16" else None
     ema = ModelEma(model, ema_decay) if ema_decay else None
-    run = {"epoch": 0, "step": 0, "best": None, "bad_epochs": 0, "history": []}
+    run = {"epoch": 0, "step": 0, "best": None, "bad_epochs": 0, "history": [], "best_epoch": None,
+           "best_sha256": None}
     if resume is not None:
-        run.update(load_checkpoint(resume, model, optimizer, scheduler, scaler, ema))
+        run.update(_resume(Path(resume), ckpt_dir, model, optimizer, scheduler, scaler, ema, resume_fallback))
+        if rank == 0 and ckpt_dir is not None:
+            _repair(ckpt_dir, log, run, keep_last)
+    if world > 1:  # every rank is here: a stopped one is found now, not inside DDP's set-up
+        try:
+            _all_sum([0.0], device)
+        except RuntimeError as e:
+            raise _dist_error(rank, dist_timeout, "before the first epoch", e) from e
     net = nn.parallel.DistributedDataParallel(model, [device] if device.type == "cuda" else None) if world > 1 else model
     if compile:
         net = torch.compile(net)
-    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    if log is None and ckpt_dir is not None:
-        log = ckpt_dir / "metrics.jsonl"
     lower_is_better = "loss" in monitor
     common = {"amp": amp, "channels_last": channels_last, "device": device}
     history = run["history"]
@@ -658,10 +741,17 @@ def fit(
                                     mixup=mixup, scaler=scaler, clip_grad=clip_grad, accum_steps=accum_steps,
                                     ema=ema, progress=progress, epoch=epoch, step=run["step"], **common)
         except FloatingPointError as e:
-            last = latest_checkpoint(ckpt_dir) if ckpt_dir is not None else None
-            kept = f"the last good checkpoint, {last}, is kept" if last else "no checkpoint was written"
-            raise FloatingPointError(f"{e}; {kept}") from None
+            raise FloatingPointError(f"{e}; {_kept(ckpt_dir)}") from None
+        except RuntimeError as e:
+            if world > 1 and _collective_failed(e):
+                raise _dist_error(rank, dist_timeout, f"in epoch {epoch}", e) from e
+            raise
         run["step"] += stats["steps"]
+        bad = _non_finite(model, ema)
+        if bad:
+            raise FloatingPointError(f"after epoch {epoch + 1} (optimizer step {run['step']}) {len(bad)} tensors of "
+                                     f"the model are not finite ({', '.join(bad[:3])}, ...): training stopped; "
+                                     f"{_kept(ckpt_dir)}")
         record = {"epoch": epoch + 1, "step": run["step"], "lr": stats["lr"], "train_loss": stats["loss"]}
         if val_loader is not None:
             record.update({f"val_{k}": v for k, v in evaluate(model, val_loader, **common).items()})
@@ -670,8 +760,6 @@ def fit(
         record["time"] = time.perf_counter() - start
         improved = False
         if val_loader is not None:
-            if monitor not in record:
-                raise ValueError(f"monitor {monitor!r} is not a metric; the metrics are {sorted(record)}")
             value, best = record[monitor], run["best"]
             improved = best is None or (value < best if lower_is_better else value > best)
             run["best"], run["bad_epochs"] = (value, 0) if improved else (best, run["bad_epochs"] + 1)
@@ -679,9 +767,11 @@ def fit(
         if verbose and rank == 0:
             print(_epoch_line(record, epochs), flush=True)
         run["epoch"] = epoch + 1
+        if improved:  # the file's checksum is this checkpoint's, in its manifest
+            run["best_epoch"], run["best_sha256"] = epoch + 1, None
+            run["best_file"] = EMA_WEIGHTS if monitor.startswith("val_ema") and ema is not None else WEIGHTS
         if rank == 0:
-            _write_epoch(record, log, ckpt_dir, improved, model, optimizer, scheduler, scaler, ema, run,
-                         best_from_ema=monitor.startswith("val_ema"))
+            _write_epoch(log, ckpt_dir, improved, model, optimizer, scheduler, scaler, ema, run, keep_last)
         if world > 1:
             dist.barrier()
         if patience is not None and run["bad_epochs"] >= patience:
@@ -689,23 +779,184 @@ def fit(
     return history
 
 
-def _write_epoch(record, log, ckpt_dir, improved, model, optimizer, scheduler, scaler, ema, run, best_from_ema):
-    if log is not None:
-        Path(log).parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a") as f:
-            f.write(json.dumps(record) + "\n")
-    if ckpt_dir is None:
-        return
-    from safetensors.torch import save_model
+def _collective_failed(err: RuntimeError) -> bool:
+    text = str(err).lower()
+    words = ("timed out", "timeout", "closed by peer", "gloo", "nccl")
+    return isinstance(err, dist.DistError) or any(w in text for w in words)
 
-    name = f"epoch_{record['epoch']:04d}"
-    save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, ema, **run)
-    previous = latest_checkpoint(ckpt_dir)
-    _fsync_write(ckpt_dir / "latest.tmp", lambda p: p.write_text(name))
-    os.replace(ckpt_dir / "latest.tmp", ckpt_dir / "latest")
-    if previous is not None and previous.name != name:
-        shutil.rmtree(previous, ignore_errors=True)
+
+def _dist_error(rank: int, timeout: float, where: str, err: BaseException) -> RuntimeError:
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return RuntimeError(f"rank {rank}: a collective did not complete within dist_timeout={timeout} s {where}: "
+                        f"another rank stopped or hangs ({first})")
+
+
+def _check_fit_args(*, epochs, amp, mixup, label_smoothing, patience, val_loader, accum_steps, keep_last, lr,
+                    optimizer, monitor, ema_decay) -> None:
+    """Every argument ``fit`` can check before it starts: a mistake costs no epoch and changes nothing."""
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    if amp not in _AMP:
+        raise ValueError(f"amp must be None, 'bf16' or 'fp16', got {amp!r}")
+    if mixup is not None and label_smoothing:
+        raise ValueError("with mixup, give label_smoothing to Mixup(...): it smooths the mixed targets")
+    if patience is not None and val_loader is None:
+        raise ValueError("early stopping (patience) needs a val_loader to monitor")
+    if not isinstance(accum_steps, int) or accum_steps < 1:
+        raise ValueError(f"accum_steps must be an int >= 1, got {accum_steps!r}")
+    if not isinstance(keep_last, int) or keep_last < 1:
+        raise ValueError(f"keep_last must be an int >= 1, got {keep_last!r}")
+    if isinstance(optimizer, str) and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr >= 0):
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+    if ema_decay is not None and not 0 < ema_decay < 1:
+        raise ValueError(f"ema_decay must be in (0, 1), got {ema_decay!r}")
+    if val_loader is not None:
+        metrics = ["epoch", "step", "lr", "train_loss", "time", "val_loss", "val_top1", "val_top5"]
+        if ema_decay:
+            metrics += ["val_ema_loss", "val_ema_top1", "val_ema_top5"]
+        if monitor not in metrics:
+            raise ValueError(f"monitor {monitor!r} is not a metric; the metrics are {sorted(metrics)}")
+
+
+_RUN_FILES = ("latest", "best.safetensors", "metrics.jsonl", CONFIG)
+
+
+def _prepare_run_dir(ckpt_dir: Path | None, log, resume, overwrite: bool) -> None:
+    """Refuse to start a fresh run over another run's files (unless ``overwrite``), and find an unwritable
+    folder now rather than after the first epoch."""
+    if (dist.get_rank() if dist.is_available() and dist.is_initialized() else int(os.environ.get("RANK", "0"))) != 0:
+        return  # rank 0 writes the run
+    continues = resume is not None and (ckpt_dir is None or Path(resume).resolve() == ckpt_dir.resolve()
+                                        or ckpt_dir.resolve() in Path(resume).resolve().parents)
+    found = []
+    if ckpt_dir is not None and ckpt_dir.is_dir():
+        found = [p for p in ckpt_dir.iterdir() if p.name in _RUN_FILES or re.fullmatch(r"epoch_\d+", p.name)]
+    if log is not None and Path(log).is_file() and Path(log).stat().st_size and Path(log) not in found:
+        found.append(Path(log))
+    if found and not continues:
+        if not overwrite:
+            where = ckpt_dir if ckpt_dir is not None else log
+            raise FileExistsError(f"{where} holds a training run ({', '.join(sorted(p.name for p in found))}): "
+                                  f"continue it with resume={str(where)!r}, or pass overwrite=True to delete it")
+        for p in found:
+            ckpt.remove_dir(p) if p.is_dir() else p.unlink()
+    for folder in {Path(log).parent if log is not None else None, ckpt_dir} - {None}:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = ckpt.atomic_write(folder / ".zoo-write-test", lambda p: p.write_bytes(b""))
+            probe.unlink()
+        except OSError as err:
+            raise OSError(f"cannot write to {folder} ({err}): fit writes its checkpoints and log there") from err
+
+
+def _resume(resume: Path, ckpt_dir: Path | None, model, optimizer, scheduler, scaler, ema,
+            fallback: bool) -> dict[str, Any]:
+    """Load the newest good checkpoint of ``resume`` (a run directory, or one checkpoint). The run's own
+    folder without any checkpoint yet (a crash in the first epoch) starts the run afresh."""
+    candidates = [resume]
+    own = ckpt_dir is not None and resume.resolve() == ckpt_dir.resolve()
+    if own and not (resume / "latest").exists() and not any(resume.glob("epoch_*")):
+        return {"resumed_from": None}
+    if (resume / "latest").exists() or any(resume.glob("epoch_*")):
+        latest = latest_checkpoint(resume)
+        older = [p for p in _checkpoints(resume) if latest is None or p.name < latest.name]
+        candidates = ([latest] if latest is not None and latest.is_dir() else []) + older
+        if not candidates and own:
+            return {"resumed_from": None}
+    for i, candidate in enumerate(candidates):
+        try:
+            extra = load_checkpoint(candidate, model, optimizer, scheduler, scaler, ema)
+        except ckpt.CorruptCheckpointError as err:
+            if not fallback or i + 1 == len(candidates):
+                raise
+            warnings.warn(f"{err}; resuming from the previous checkpoint, {candidates[i + 1]}", stacklevel=3)
+            continue
+        extra["resumed_from"] = candidate
+        return extra
+    raise FileNotFoundError(f"no checkpoint at {resume}")
+
+
+def _repair(ckpt_dir: Path, log, run: dict[str, Any], keep_last: int) -> None:
+    """Make a run folder consistent with the checkpoint resumed: ``latest`` names it, the log holds its
+    history, ``best.safetensors`` is the best epoch's, later (unfinished or damaged) checkpoints go."""
+    resumed = run.pop("resumed_from")
+    for stray in ckpt_dir.iterdir():  # what a crash left half-written or half-deleted
+        if stray.name.endswith((".tmp", ".old", ".deleting")):
+            ckpt.remove_dir(stray) if stray.is_dir() else stray.unlink()
+    if resumed is None:
+        return
+    if resumed.parent.resolve() == ckpt_dir.resolve():
+        for later in _checkpoints(ckpt_dir):
+            if later.name > resumed.name:
+                ckpt.remove_dir(later)
+        ckpt.atomic_write(ckpt_dir / "latest", lambda p: p.write_text(resumed.name))
+        _write_best(ckpt_dir, resumed, run)
+        _prune(ckpt_dir, keep_last)
+    _write_log(log, run["history"])
+
+
+def _kept(ckpt_dir: Path | None) -> str:
+    last = latest_checkpoint(ckpt_dir) if ckpt_dir is not None else None
+    return f"the last good checkpoint, {last}, is kept" if last else "no checkpoint was written"
+
+
+def _non_finite(model: nn.Module, ema: ModelEma | None) -> list[str]:
+    """Names of the parameters and buffers (the model's and the EMA's) holding a NaN or an infinity."""
+    tensors = list(_unwrap(model).state_dict().items())
+    if ema is not None:
+        tensors += [(f"ema.{k}", v) for k, v in ema.module.state_dict().items()]
+    return [k for k, v in tensors if v.is_floating_point() and not torch.isfinite(v).all()]
+
+
+def _json_safe(value):
+    return value if not isinstance(value, float) or math.isfinite(value) else None
+
+
+def _write_log(log, history: list[dict[str, Any]]) -> None:
+    if log is not None:
+        text = "".join(json.dumps({k: _json_safe(v) for k, v in r.items()}, allow_nan=False) + "\n" for r in history)
+        ckpt.atomic_write(log, lambda p: p.write_text(text))
+
+
+def _write_best(ckpt_dir: Path, checkpoint: Path, run: dict[str, Any]) -> None:
+    """``best.safetensors`` from the best epoch's checkpoint, unless it already holds exactly that."""
+    if run.get("best_epoch") is None:
+        return
+    best = ckpt_dir / "best.safetensors"
+    source = ckpt_dir / f"epoch_{run['best_epoch']:04d}" / run["best_file"]
+    expected = run["best_sha256"]
+    if expected is None and source.parent.name == checkpoint.name:
+        expected = run["best_sha256"] = json.loads((checkpoint / ckpt.MANIFEST).read_text())[run["best_file"]]
+    if best.is_file() and ckpt.sha256(best) == expected:
+        return
+    if not source.is_file():
+        warnings.warn(f"{best} does not hold epoch {run['best_epoch']}'s weights, and that checkpoint is gone; "
+                      f"it is left as it is", stacklevel=4)
+        return
+    ckpt.atomic_write(best, lambda p: shutil.copyfile(source, p))
+
+
+def _prune(ckpt_dir: Path, keep_last: int) -> None:
+    for old in _checkpoints(ckpt_dir)[keep_last:]:
+        ckpt.remove_dir(old)
+
+
+def _write_epoch(log, ckpt_dir, improved, model, optimizer, scheduler, scaler, ema, run, keep_last):
+    """The epoch's files, in the order that keeps the folder consistent at every crash point: the checkpoint
+    (complete, or not there), then ``latest``, then ``best.safetensors`` and the log (a resume repairs both
+    from the checkpoint ``latest`` names), then older checkpoints go."""
+    if ckpt_dir is None:
+        _write_log(log, run["history"])
+        return
+    name = f"epoch_{run['epoch']:04d}"
+    path = save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, ema, **run)
+    if run.get("best_epoch") == run["epoch"]:
+        run["best_sha256"] = json.loads((path / ckpt.MANIFEST).read_text())[run["best_file"]]
+    ckpt.atomic_write(ckpt_dir / "latest", lambda p: p.write_text(name))
+    config = path / CONFIG
+    if config.exists():  # the run folder loads with create_model(pretrained=ckpt_dir)
+        ckpt.atomic_write(ckpt_dir / CONFIG, lambda p: shutil.copyfile(config, p))
     if improved:
-        best = ema.module if best_from_ema and ema is not None else model
-        _fsync_write(ckpt_dir / "best.safetensors.tmp", lambda p: save_model(_unwrap(best), str(p)))
-        os.replace(ckpt_dir / "best.safetensors.tmp", ckpt_dir / "best.safetensors")
+        _write_best(ckpt_dir, path, run)
+    _write_log(log, run["history"])
+    _prune(ckpt_dir, keep_last)

@@ -107,7 +107,8 @@ class Attention(nn.Module):
         bias = self.qkv.bias
         if self.cosine and bias is not None:  # V2 learns no key bias
             bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
-        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
+        head_dim = self.qkv.weight.shape[0] // (3 * self.num_heads)  # not -1: a batch of 0 has no size to infer
+        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, head_dim).permute(2, 0, 3, 1, 4)
         if not self.cosine:
             return q, k, v, self.scale
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
@@ -115,8 +116,8 @@ class Attention(nn.Module):
 
     def project_out(self, x: torch.Tensor) -> torch.Tensor:
         """The heads' outputs (B, heads, N, head_dim) merged and projected back to (B, N, C)."""
-        B, _, N, _ = x.shape
-        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, -1)))
+        B, heads, N, head_dim = x.shape
+        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, heads * head_dim)))
 
     def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
         """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows

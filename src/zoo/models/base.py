@@ -154,8 +154,10 @@ class FeatureExtractor(nn.Module):
         norm_eval: bool = False,
     ):
         super().__init__()
+        full = set(model.state_dict())
         self.out_indices = model.prune_intermediate_layers(out_indices)
         self.model = model
+        self.dropped_keys = frozenset(full - set(model.state_dict()))  # weights may carry these, nothing else
         self.feature_info = [model.feature_info[i] for i in self.out_indices]
         if frozen_stages >= len(model.stages):
             raise ValueError(f"frozen_stages={frozen_stages}, but the backbone has stages 0..{len(model.stages) - 1}")

@@ -34,7 +34,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from zoo.registry import model_info, resolve_name
+from zoo import checkpoint as ckpt
+from zoo.registry import build, model_info, resolve_name
 
 from . import catalog, sources
 
@@ -128,6 +129,11 @@ def _from_entry(entry: catalog.WeightEntry, revision: str | None = None) -> Weig
 
 
 def _from_zoo_config(config: dict[str, Any], origin: str, fetch: Callable[[], Path]) -> WeightSpec:
+    if not isinstance(config, dict) or not isinstance(config.get("architecture"), str):
+        raise sources.CorruptCheckpointError(
+            f"the {CONFIG_FILE} of {origin} names no 'architecture': zoo.save_pretrained writes "
+            f'{{"library": "zoo", "architecture": ..., "kwargs": {{...}}}}; to load a bare weight file, '
+            f"name the file: create_model(NAME, pretrained='.../{WEIGHTS_FILE}')")
     return WeightSpec(origin=origin, fetch=fetch, source="zoo", kwargs=dict(config.get("kwargs", {})),
                       model=config["architecture"], features_only=bool(config.get("features_only")),
                       out_indices=config.get("out_indices"), frozen_stages=int(config.get("frozen_stages", -1)),
@@ -163,6 +169,17 @@ def _from_hub(spec: str, name: str | None) -> WeightSpec:
     return out
 
 
+def _weights_in(directory: Path) -> Path:
+    """The weight file of a ``save_pretrained`` directory, a ``zoo.train.fit`` checkpoint, or a ``fit`` run
+    directory (its ``best.safetensors``, else its latest checkpoint's weights)."""
+    if (directory / WEIGHTS_FILE).exists() or not (directory / "latest").exists():
+        return directory / WEIGHTS_FILE
+    if (directory / "best.safetensors").exists():
+        return directory / "best.safetensors"
+    latest = directory / (directory / "latest").read_text().strip()
+    return (ckpt.recover_dir(latest) or latest) / WEIGHTS_FILE
+
+
 def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: str | None = None) -> WeightSpec:
     """Turn a ``pretrained=`` value for the canonical model ``name`` into a :class:`WeightSpec`.
 
@@ -181,8 +198,10 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
     if sources.is_hub_spec(pretrained):
         return _from_hub(pretrained, name)
     path = Path(pretrained).expanduser()
+    if not path.exists():  # a save_pretrained interrupted between its two renames
+        path = ckpt.recover_dir(path) or path
     if path.is_dir():
-        config_path, weights = path / CONFIG_FILE, path / WEIGHTS_FILE
+        config_path, weights = path / CONFIG_FILE, _weights_in(path)
         if not config_path.is_file():
             raise sources.WeightsNotFoundError(
                 f"{path} is a directory without {CONFIG_FILE}: zoo.save_pretrained writes {CONFIG_FILE} and "
@@ -228,9 +247,10 @@ class _Fit:
         return len(self.missing) + len(self.unexpected) + len(self.mismatched)
 
 
-def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool) -> _Fit:
+def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool, dropped: frozenset = frozenset()) -> _Fit:
     """Match a (converted) state dict to ``model``: adapt the input conv, run the model's hook, set the
-    classifier aside when its size differs, and list whatever still does not fit."""
+    classifier aside when its size differs, and list whatever still does not fit. ``partial``: a
+    ``features_only`` backbone, which may leave out the ``dropped`` keys (its pruned stages and head)."""
     expected = model.state_dict()
     in_chans = getattr(model, "in_chans", 3)
     state = dict(state)
@@ -253,17 +273,79 @@ def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool) -> _Fi
                 expected.pop(k, None)
         for k in head_keys:
             state.pop(k)
-    missing = [k for k in expected if k not in state and not k.endswith("num_batches_tracked")]
-    unexpected = [] if partial else [k for k in state if k not in expected]
-    mismatched = [f"{k}: checkpoint {tuple(state[k].shape)}, model {tuple(expected[k].shape)}"
-                  for k in state if k in expected and state[k].shape != expected[k].shape]
+    diff = ckpt.diff_state_dict(expected, state, optional=lambda k: k.endswith("num_batches_tracked"),
+                                ignorable=lambda k: k in dropped)
+    mismatched = [f"{k}: checkpoint {a}, model {b}" for k, a, b in diff.mismatched]
     state = {k: v for k, v in state.items() if k in expected}
-    return _Fit(state, missing, unexpected, mismatched, head_reset)
+    return _Fit(state, diff.missing, diff.unexpected, mismatched, head_reset)
 
 
 def _listing(keys: list[str], limit: int = 8) -> str:
     shown = ", ".join(keys[:limit])
     return f"{shown}, … ({len(keys)} in all)" if len(keys) > limit else shown
+
+
+def _implied_settings(name: str, source: str, origin: str) -> tuple[str, dict[str, Any]]:
+    """The network the weights were trained as, and its architecture keywords, where they are known: a
+    timm alias of ``name`` in the file's path (``.../tf_efficientnet_b0.safetensors``, a Hub cache folder),
+    else the keywords every catalog weight of ``name`` from ``source`` was trained with."""
+    import re
+
+    try:
+        aliases = model_info(name).aliases
+    except ValueError:  # a model registered by the user
+        return source, {}
+    named = [a for a in aliases if re.search(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])", origin)]
+    if named:
+        alias = max(named, key=len)
+        return alias, resolve_name(alias)[1]
+    entries = [e for e in catalog._entries().get(name, []) if e.ref_lib == source]
+    if not entries:
+        return source, {}
+    common = {k: v for k, v in entries[0].arch.items() if all(k in e.arch and e.arch[k] == v for e in entries)}
+    nets = {e.ref_arch for e in entries}
+    return (nets.pop() if len(nets) == 1 else f"{source}'s {name}"), common
+
+
+# Where one converter maps keys by their order (MobileNet, EfficientNet) a file of either library fits:
+# these first names tell which library wrote it.
+_KEY_STYLE = {"timm": ("conv_stem.", "blocks."), "torchvision": ("features.", "layers.")}
+
+
+def _key_style(state: dict[str, torch.Tensor], candidates: list[str]) -> str | None:
+    libraries = [c for c in candidates if c != "zoo"]
+    if len(libraries) == 1:
+        return libraries[0]
+    found = [lib for lib, prefixes in _KEY_STYLE.items() if lib in libraries and any(k.startswith(prefixes)
+                                                                                     for k in state)]
+    return found[0] if len(found) == 1 else None
+
+
+def _check_settings(model: nn.Module, name: str, source: str | None, origin: str) -> None:
+    """Refuse weights trained with other architecture settings (a BatchNorm epsilon, padding) than the
+    model's: they load without a missing key, and the outputs are percents off."""
+    import inspect
+
+    from zoo.registry import get_entry
+
+    config = getattr(model, "model_config", None)
+    if source in (None, "zoo") or config is None:
+        return
+    net, implied = _implied_settings(name, source, origin)
+    if not implied:
+        return
+    entry = get_entry(name)
+    defaults = {k: p.default for k, p in inspect.signature(entry.factory).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    current = {**defaults, **entry.config, **config["kwargs"]}
+    wrong = {k: v for k, v in implied.items() if k in current and current[k] != v}
+    if wrong:
+        fix = ", ".join(f"{k}={v!r}" for k, v in implied.items())
+        alias = f" or zoo.create_model({net!r}, pretrained=...)" if net in model_info(name).aliases else ""
+        raise IncompatibleWeightsError(
+            f"{origin} holds {net} weights ({source} keys), trained with {fix}; this {name} is built with "
+            f"{', '.join(f'{k}={current[k]!r}' for k in wrong)}, and its outputs would be off. The model was left "
+            f"unchanged. Build it with zoo.create_model({name!r}, pretrained=..., {fix}){alias}.")
 
 
 def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str, source: str | None = None,
@@ -276,6 +358,7 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
     from zoo.models.base import FeatureExtractor
 
     target, partial = (model.model, True) if isinstance(model, FeatureExtractor) else (model, False)
+    dropped = getattr(model, "dropped_keys", frozenset()) if partial else frozenset()
     if source is None:
         try:
             family = importlib.import_module(f"zoo.models.{model_info(name).module}")
@@ -296,9 +379,11 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
             except Exception as err:  # a converter meeting keys it does not know
                 tried.append(f"{candidate} converter: {sources._first_line(err)}")
                 continue
-        fit = _fit(target, converted, partial)
+        fit = _fit(target, converted, partial, dropped)
         if fit.ok:
             best = fit
+            if candidate != "zoo":
+                _check_settings(model, name, source or _key_style(state, candidates), origin)
             break
         tried.append(f"as {candidate} keys: {fit.problems} keys do not fit")
         if best is None or fit.problems < best.problems:
@@ -338,30 +423,63 @@ def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name
 # ---------------------------------------------------------------------------------------------- saving
 
 
-def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
-    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout) to ``directory``;
-    ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model."""
-    from safetensors.torch import save_file
-
+def _current_config(model: nn.Module) -> dict[str, Any]:
+    """``model.model_config`` as the model is now: a classifier replaced since ``create_model``
+    (``reset_classifier``, or ``head.fc`` set by hand) changes ``num_classes``. The config is checked by
+    building it on the meta device: its every weight must have the model's shape."""
     from zoo.models.base import FeatureExtractor
 
     config = getattr(model, "model_config", None)
     if config is None:
         raise TypeError("save_pretrained needs a model made by zoo.create_model (it records how to rebuild it)")
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     target = model.model if isinstance(model, FeatureExtractor) else model
+    kwargs = dict(config["kwargs"])
+    fc = getattr(getattr(target, "head", None), "fc", None)
+    if isinstance(fc, nn.Linear):
+        kwargs["num_classes"] = fc.out_features
+    elif isinstance(fc, nn.Identity):
+        kwargs["num_classes"] = 0
+    try:
+        with torch.device("meta"):
+            rebuilt = build(config["architecture"], **kwargs).state_dict()
+    except Exception:  # a model that cannot be built on the meta device: nothing to compare against
+        return {**config, "kwargs": kwargs}
+    own = target.state_dict()
+    diff = ckpt.diff_state_dict(rebuilt, own, optional=lambda k: isinstance(model, FeatureExtractor))
+    if not diff.ok:
+        changed = [k for k, _, _ in diff.mismatched] + diff.missing + diff.unexpected
+        raise ValueError(f"this {config['architecture']} was changed after create_model in a way its config cannot "
+                         f"record ({_listing(changed, 4)} differ from {config['architecture']}(**{kwargs})): "
+                         f"save_pretrained would reload another model. Save its state_dict instead.")
+    return {**config, "kwargs": kwargs}
+
+
+def config_json(model: nn.Module) -> str:
+    """The ``config.json`` of ``save_pretrained`` (also written into ``zoo.train`` checkpoints)."""
+    config = _current_config(model)
     document = {"library": "zoo", **config, "pretrained_cfg": getattr(model, "pretrained_cfg", {})}
     try:
-        text = json.dumps(document, indent=2, sort_keys=True)
+        return json.dumps(document, indent=2, sort_keys=True) + "\n"
     except TypeError as err:
         raise TypeError(f"save_pretrained writes the model's keywords to {CONFIG_FILE}, and one of them is not "
                         f"JSON ({err}): {config['kwargs']}") from err
+
+
+def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
+    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout) to ``directory``;
+    ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model, as it is now.
+
+    The directory is written as a whole (:func:`zoo.checkpoint.write_dir`): after a crash it holds the
+    previous save or this one, never the config of one and the weights of another; other files in it stay."""
+    from safetensors.torch import save_file
+
+    from zoo.models.base import FeatureExtractor
+
+    text = config_json(model)
+    target = model.model if isinstance(model, FeatureExtractor) else model
     # clone: safetensors refuses tensors that share memory, and wants them contiguous
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in target.state_dict().items()}
-    for path, write in ((directory / WEIGHTS_FILE, lambda p: save_file(state, str(p), metadata={"format": "pt"})),
-                        (directory / CONFIG_FILE, lambda p: p.write_text(text + "\n"))):
-        tmp = path.with_name(path.name + ".tmp")
-        write(tmp)
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    return directory
+    return ckpt.write_dir(Path(directory), [
+        (WEIGHTS_FILE, lambda p: save_file(state, str(p), metadata={"format": "pt"})),
+        (CONFIG_FILE, lambda p: p.write_text(text))], keep_others=True)
+

@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 
 import torch
 
+from zoo.checkpoint import CorruptCheckpointError
+
 __all__ = ["WeightsNotFoundError", "HubUnreachableError", "UnsafeCheckpointError", "CorruptCheckpointError", "offline",
            "hf_cache_dir", "torch_cache_dir", "fetch_hub_file", "fetch_url", "read_state_dict", "network_errors",
            "unreachable_message"]
@@ -41,10 +43,6 @@ class HubUnreachableError(ConnectionError):
 
 class UnsafeCheckpointError(ValueError):
     """A checkpoint that could only be read by executing pickled code."""
-
-
-class CorruptCheckpointError(ValueError):
-    """A checkpoint file that cannot be read: truncated, corrupt or not a checkpoint."""
 
 
 def offline() -> bool:
@@ -216,8 +214,12 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
-        if "weights only load failed" not in str(err).lower():
-            raise CorruptCheckpointError(f"could not read {path}: not a checkpoint ({_first_line(err)})") from err
+        text = str(err).lower()  # code is asked for by a global or a class; junk bytes are bad operands
+        if "weights only load failed" not in text or not re.search(r"global|unsupported class|reduce", text):
+            detail = next((ln.strip() for ln in str(err).split("WeightsUnpickler error:")[-1].splitlines()
+                           if ln.strip()), _first_line(err))
+            raise CorruptCheckpointError(f"could not read {path}: the file is corrupt or not a checkpoint "
+                                         f"({detail})") from err
         raise UnsafeCheckpointError(
             f"refusing to load {path}: reading it would execute pickled code, which zoo never does "
             f"(it reads safetensors, and torch checkpoints with torch.load(weights_only=True)).\n"
