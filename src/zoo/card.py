@@ -191,20 +191,13 @@ def model_card(model: nn.Module, *, load_as: str | None = None) -> str:
     return f"---\n{yaml}\n---\n\n" + "\n".join(lines)
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)  # atomic, as the weights and config are written
-
-
 def save_pretrained(model: nn.Module, directory: str | Path, *, load_as: str | None = None) -> Path:
     """Write ``config.json``, ``model.safetensors`` (the Hub layout) and the ``README.md`` model card to
     ``directory``; ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model."""
     from zoo.weights.load import save_pretrained as save_files
 
-    directory = save_files(model, directory)
-    _write(Path(directory) / CARD_FILE, model_card(model, load_as=load_as or str(directory)))
-    return Path(directory)
+    card = model_card(model, load_as=load_as or str(directory))
+    return Path(save_files(model, directory, extra_files={CARD_FILE: card}))  # one atomic swap, card included
 
 
 def push_to_hub(model: nn.Module, repo_id: str, *, private: bool | None = None, token: str | None = None,

@@ -151,6 +151,11 @@ def create_model(
         from zoo.fused import use_fused
 
         use_fused(model)
+    folded = spec is not None and spec.source == "zoo" and spec.folded
+    if folded:  # saved after zoo.fuse: the same folded layout, so that its weights load into it
+        from zoo.fused import fuse
+
+        model = fuse(model, inplace=True)
     if features_only:
         from zoo.models.base import FeatureExtractor
 
@@ -158,7 +163,7 @@ def create_model(
     elif out_indices is not None or frozen_stages != -1 or norm_eval:
         raise TypeError("out_indices, frozen_stages and norm_eval are only used with features_only=True")
     model.model_config = {"architecture": canonical, "kwargs": user_kwargs, "features_only": features_only,
-                          "out_indices": list(model.out_indices) if features_only else None}
+                          "out_indices": list(model.out_indices) if features_only else None, "folded": folded}
     if features_only:
         model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
     model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)

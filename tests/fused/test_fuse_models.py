@@ -345,3 +345,18 @@ def test_squeeze_excite_pools_in_the_producing_pass(block, monkeypatch):
     with kernels(True):
         fused(x)
     assert len(calls) == 1
+
+
+def test_save_pretrained_of_a_fused_model_loads_back(tmp_path):
+    """zoo.fuse folds BatchNorm away; save_pretrained records it, and create_model folds the rebuilt model the
+    same way before loading, so the folder loads back to the same outputs (and plain saves stay unfolded)."""
+    model = randomize_norms(zoo.create_model("resnet18", num_classes=3)).eval()
+    fused = zoo.fuse(model)
+    zoo.save_pretrained(fused, tmp_path / "fused")
+    again = zoo.create_model(pretrained=tmp_path / "fused")
+    x = torch.randn(2, 3, 48, 40)
+    with torch.no_grad():
+        assert rel(again(x), model(x)) < 1e-5
+    assert again.model_config["folded"] and type(again.stages.stem).__name__ == "FusedConvNormAct"
+    zoo.save_pretrained(model, tmp_path / "plain")
+    assert not zoo.create_model(pretrained=tmp_path / "plain").model_config["folded"]

@@ -77,4 +77,6 @@ def fuse(model: nn.Module, inplace: bool = False) -> nn.Module:
     for module in list(model.modules()):
         if callable(getattr(module, "fold_for_inference", None)):
             module.fold_for_inference()
+    if isinstance(getattr(model, "model_config", None), dict):  # save_pretrained records it; loading refolds
+        model.model_config = {**model.model_config, "folded": True}
     return use_fused(model)

@@ -63,6 +63,7 @@ class WeightSpec:
     out_indices: Any = None
     frozen_stages: int = -1
     norm_eval: bool = False
+    folded: bool = False  # saved after zoo.fuse: BatchNorm folded into the convs
     pretrained_cfg: dict[str, Any] = field(default_factory=dict)
 
 
@@ -137,7 +138,7 @@ def _from_zoo_config(config: dict[str, Any], origin: str, fetch: Callable[[], Pa
     return WeightSpec(origin=origin, fetch=fetch, source="zoo", kwargs=dict(config.get("kwargs", {})),
                       model=config["architecture"], features_only=bool(config.get("features_only")),
                       out_indices=config.get("out_indices"), frozen_stages=int(config.get("frozen_stages", -1)),
-                      norm_eval=bool(config.get("norm_eval", False)),
+                      norm_eval=bool(config.get("norm_eval", False)), folded=bool(config.get("folded", False)),
                       pretrained_cfg=dict(config.get("pretrained_cfg", {})))
 
 
@@ -441,7 +442,12 @@ def _current_config(model: nn.Module) -> dict[str, Any]:
         kwargs["num_classes"] = 0
     try:
         with torch.device("meta"):
-            rebuilt = build(config["architecture"], **kwargs).state_dict()
+            rebuilt = build(config["architecture"], **kwargs)
+            if config.get("folded"):  # zoo.fuse changed the layout (BatchNorm folded): so does the rebuild
+                from zoo.fused import fuse
+
+                rebuilt = fuse(rebuilt, inplace=True)
+            rebuilt = rebuilt.state_dict()
     except Exception:  # a model that cannot be built on the meta device: nothing to compare against
         return {**config, "kwargs": kwargs}
     own = target.state_dict()
@@ -465,12 +471,14 @@ def config_json(model: nn.Module) -> str:
                         f"JSON ({err}): {config['kwargs']}") from err
 
 
-def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
-    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout) to ``directory``;
-    ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model, as it is now.
+def save_pretrained(model: nn.Module, directory: str | Path, *, extra_files: dict[str, str] | None = None) -> Path:
+    """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout), and ``extra_files``
+    (name → text, e.g. the model card), to ``directory``; ``zoo.create_model(pretrained=directory)``
+    rebuilds exactly this model, as it is now.
 
     The directory is written as a whole (:func:`zoo.checkpoint.write_dir`): after a crash it holds the
-    previous save or this one, never the config of one and the weights of another; other files in it stay."""
+    previous save or this one, never the config of one and the weights (or card) of another; other files
+    in it stay."""
     from safetensors.torch import save_file
 
     from zoo.models.base import FeatureExtractor
@@ -481,5 +489,7 @@ def save_pretrained(model: nn.Module, directory: str | Path) -> Path:
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in target.state_dict().items()}
     return ckpt.write_dir(Path(directory), [
         (WEIGHTS_FILE, lambda p: save_file(state, str(p), metadata={"format": "pt"})),
-        (CONFIG_FILE, lambda p: p.write_text(text))], keep_others=True)
+        (CONFIG_FILE, lambda p: p.write_text(text)),
+        *[(name, lambda p, body=body: p.write_text(body)) for name, body in (extra_files or {}).items()]],
+        keep_others=True)
 
