@@ -23,6 +23,7 @@ from zoo.blocks import Bottleneck, ClassifierHead, ConvNormAct, SqueezeExcite, d
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["RegNet", "StageConfig", "stage_config"]
 
@@ -168,4 +169,23 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's RegNet is its ResNeXt with generated widths: conv1/bn1, layerN.i.convK/bnK, downsample.
+
+    Its RegNetX rounds the bottleneck widths to the group width by rounding half to even, torchvision
+    (and so the zoo) rounds half up: where the two differ (regnetx-400mf's last stage: 384 against 400
+    channels) the shapes do not fit and nothing is loaded.
+    """
+    out = {}
+    for key, value in mmpretrain_keys(state_dict, {"head.fc.": "head.fc."}).items():
+        key = re.sub(r"^conv1\.", "stages.stem.conv.", key)
+        key = re.sub(r"^bn1\.", "stages.stem.norm.", key)
+        key = re.sub(r"^layer(\d)\.", r"stages.s\1.", key)
+        key = re.sub(r"\.conv(\d)\.", r".conv\1.conv.", key)
+        key = re.sub(r"\.bn(\d)\.", r".conv\1.norm.", key)
+        key = key.replace(".downsample.0.", ".shortcut.conv.").replace(".downsample.1.", ".shortcut.norm.")
+        out[key] = value
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

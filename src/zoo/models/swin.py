@@ -21,6 +21,7 @@ from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, dro
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["SwinTransformer", "SwinBlock", "shifted_window_mask"]
 
@@ -263,4 +264,39 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def _from_unfold(value: torch.Tensor) -> torch.Tensor:
+    """mmpretrain merges patches with ``nn.Unfold``: channel c·4 + 2·row + column. The zoo concatenates
+    the four offsets, (0,0), (1,0), (0,1), (1,1), each with all C channels: reorder the last axis."""
+    c = value.shape[-1] // 4
+    index = torch.arange(4 * c)
+    offset, channel = index // c, index % c  # the zoo's order
+    row, column = offset % 2, offset // 2
+    return value[..., channel * 4 + row * 2 + column]
+
+
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain: ``attn.w_msa``, ``ffn.layers.0.0/1``, ``norm3``; Swin V1 merges patches at the end of a
+    stage (the zoo: at the start of the next); V2's separate ``q_bias``/``v_bias`` are the zoo's qkv bias
+    with a zero key bias."""
+    v2 = name.startswith("swin_v2")
+    out = {}
+    for key, value in mmpretrain_keys(state_dict, {"head.fc.": "head.fc."}).items():
+        if key.endswith(_COMPUTED):
+            continue
+        key = re.sub(r"^patch_embed\.projection\.", "patch_embed.proj.", key)
+        key = re.sub(r"^norm3\.", "norm.", key)
+        key = key.replace(".attn.w_msa.", ".attn.").replace(".ffn.layers.0.0.", ".mlp.fc1.")
+        key = key.replace(".ffn.layers.1.", ".mlp.fc2.")
+        if ".downsample." in key:
+            if not v2:
+                key = re.sub(r"^stages\.(\d)\.", lambda m: f"stages.{int(m[1]) + 1}.", key)
+            if key.endswith("reduction.weight") or not v2:
+                value = _from_unfold(value)
+        out[key] = value
+    for key in [k for k in out if k.endswith(".attn.q_bias")]:
+        q, v = out.pop(key), out.pop(key.replace("q_bias", "v_bias"))
+        out[key.replace("q_bias", "qkv.bias")] = torch.cat([q, torch.zeros_like(q), v])
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

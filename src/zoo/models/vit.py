@@ -21,6 +21,7 @@ from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, dro
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["VisionTransformer", "EncoderBlock", "resample_pos_embed"]
 
@@ -209,4 +210,18 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain: ``layers.i.ln1/ln2``, ``ffn.layers.0.0/1``, the final ``ln1``; its head ``layers.head``.
+    A head with a hidden ``pre_logits`` layer (``hidden_dim``) has no zoo counterpart and is refused."""
+    out = {}
+    for key, value in mmpretrain_keys(state_dict, {"head.layers.head.": "head.fc."}).items():
+        key = re.sub(r"^patch_embed\.projection\.", "patch_embed.proj.", key)
+        key = re.sub(r"^ln1\.", "norm.", key)
+        key = re.sub(r"^layers\.(\d+)\.ln([12])\.", r"stages.\1.norm\2.", key)
+        key = re.sub(r"^layers\.", "stages.", key)
+        key = key.replace(".ffn.layers.0.0.", ".mlp.fc1.").replace(".ffn.layers.1.", ".mlp.fc2.")
+        out[key] = value
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}
