@@ -340,7 +340,8 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
 
 def _one_layout(fits: dict[str, _Fit], origin: str, name: str) -> list[str]:
     """The layouts that fit, when they all say the same (timm's and torchvision's ResNet keys are one
-    layout); layouts that fit but load different tensors make the file ambiguous."""
+    layout; a converter that leaves the zoo's keys as they are fits the zoo's file); layouts that fit but
+    load different tensors make the file ambiguous."""
     first, *rest = fits
     same = lambda a, b: a.keys() == b.keys() and all(a[k] is b[k] or torch.equal(a[k], b[k]) for k in a)  # noqa: E731
     disagree = [c for c in rest if not same(fits[first].state, fits[c].state)]
@@ -348,7 +349,7 @@ def _one_layout(fits: dict[str, _Fit], origin: str, name: str) -> list[str]:
         raise layouts.AmbiguousLayoutError(
             f"{origin} fits {name} in more than one layout ({', '.join(fits)}), each loading other tensors; "
             f"convert it with zoo.convert_state_dict({name!r}, state_dict, source=...) to say which")
-    return list(fits)
+    return ["zoo"] if "zoo" in fits else list(fits)
 
 
 def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name: str | None = None) -> nn.Module:
