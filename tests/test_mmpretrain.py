@@ -15,6 +15,7 @@ import pytest
 import torch
 
 import zoo
+from zoo.weights import IncompatibleWeightsError
 from equivalence import randomize_norms, relative_error
 from perturb import spread_constant_params
 
@@ -30,6 +31,7 @@ CASES = [
     ("vgg11_bn", "vgg11bn_8xb32_in1k", (224, 224), {}),  # mmpretrain's VGG flattens a 7×7 map: 224 only
     ("inception_v3", "inception-v3_3rdparty_8xb32_in1k", (107, 131), {}),
     ("mobilenet_v2", "mobilenet-v2_8xb32_in1k", (67, 75), {}),
+    ("regnet_x_800mf", "regnetx-800mf_8xb128_in1k", (67, 75), {}),
     ("mobilenet_v3_small", "mobilenet-v3-small_8xb128_in1k", (67, 75), {}),
     ("efficientnet_b0", "efficientnet-b0_3rdparty_8xb32_in1k", (67, 75), {}),
     ("efficientnet_v2_s", "efficientnetv2-s_3rdparty_in1k", (67, 75), {}),
@@ -44,7 +46,7 @@ SLOW = [
     ("vgg16", "vgg16_8xb32_in1k", (224, 224), {}),
     ("mobilenet_v3_large", "mobilenet-v3-large_8xb128_in1k", (67, 75), {}),
     ("efficientnet_b3", "efficientnet-b3_3rdparty_8xb32_in1k", (67, 75), {}),
-    ("regnet_x_800mf", "regnetx-800mf_8xb128_in1k", (67, 75), {}),
+    ("regnet_x_3_2gf", "regnetx-3.2gf_8xb64_in1k", (67, 75), {}),
     ("vit_b_16", "vit-base-p16_in21k-pre_3rdparty_in1k-384px", (384, 384), {"img_size": 384}),
 ]
 
@@ -94,3 +96,11 @@ def test_mmpretrain_checkpoint_gives_mmpretrains_outputs(name, mm_name, size, kw
 @pytest.mark.parametrize("name, mm_name, size, kwargs", SLOW, ids=[c[0] for c in SLOW])
 def test_mmpretrain_checkpoint_more_configurations(name, mm_name, size, kwargs, tmp_path):
     check(name, mm_name, size, kwargs, tmp_path)
+
+
+def test_regnetx_400mf_rounds_its_widths_otherwise_and_is_refused(tmp_path):
+    """mmpretrain rounds RegNetX-400MF's last stage to 384 channels (half to even), torchvision to 400."""
+    path = tmp_path / "regnetx-400mf.pth"
+    save_like_mmengine(mmpretrain_model("regnetx-400mf_8xb128_in1k"), path)
+    with pytest.raises(IncompatibleWeightsError, match=r"(?s)left unchanged.*mis-shaped.*stages\.s4\.0"):
+        zoo.create_model("regnet_x_400mf", pretrained=str(path))
