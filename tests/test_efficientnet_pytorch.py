@@ -60,6 +60,20 @@ def test_keys_sorted_by_name_and_convert_state_dict(tmp_path):
     model.load_state_dict(state, strict=True)
 
 
+def test_load_pretrained_refuses_a_model_built_otherwise(tmp_path):
+    path = tmp_path / "efficientnet-b0.pth"
+    torch.save(reference("b0").state_dict(), path)
+    model = zoo.create_model("efficientnet_b0")  # symmetric padding, eps 1e-5: these weights would misbehave
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.warns(UserWarning, match="efficientnet_pytorch layout"):
+        with pytest.raises(zoo.weights.IncompatibleWeightsError, match=r"trained with padding='same', bn_eps=0\.001"):
+            zoo.load_pretrained(model, str(path))
+    torch.testing.assert_close(model.state_dict(), before, rtol=0, atol=0)
+    same = zoo.create_model("efficientnet_b0", padding="same", bn_eps=1e-3, bn_momentum=0.01)
+    with pytest.warns(UserWarning, match="efficientnet_pytorch layout"):
+        zoo.load_pretrained(same, str(path))
+
+
 def test_only_efficientnets_come_from_it():
     state = reference("b0").state_dict()
     with pytest.raises(ValueError, match="EfficientNet B0–B7"):

@@ -33,7 +33,7 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from zoo.registry import model_info, resolve_name
+from zoo.registry import get_entry, model_info, resolve_name
 
 from . import catalog, layouts, sources
 
@@ -168,7 +168,8 @@ def _from_file(path: Path, name: str | None) -> WeightSpec:
         spec.source, spec.kwargs = source, layouts.checkpoint_kwargs(name, source)
         settings = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items())
         warnings.warn(f"{path}: found the {source} layout ({layouts.MARKED[source][1]}); converting it for {name}"
-                      + (f", built with {settings} as those weights were trained" if settings else ""), stacklevel=4)
+                      + (f", whose weights were trained with {settings}: create_model builds it so" if settings else ""),
+                      stacklevel=4)
     return spec
 
 
@@ -360,6 +361,16 @@ def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name
     if name is None:
         raise TypeError("this model was not made by zoo.create_model: pass name= (e.g. name='resnet50')")
     spec = resolve_pretrained(name, pretrained)
+    config = getattr(model, "model_config", None)
+    if spec.source in layouts.MARKED and config is not None:  # TF padding, BN eps: a silent mismatch otherwise
+        built = {**get_entry(name).config, **config["kwargs"]}
+        differ = {k: v for k, v in spec.kwargs.items() if built.get(k) != v}
+        if differ:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in differ.items())
+            raise IncompatibleWeightsError(
+                f"{spec.origin} holds {spec.source} weights trained with {wanted}, and this {name} was built "
+                f"otherwise; the model was left unchanged. zoo.create_model({name!r}, pretrained=...) builds "
+                f"it with them.")
     apply_state_dict(model, spec.read(), name, spec.source, spec.origin)
     return model
 
