@@ -69,7 +69,7 @@ def test_load_pretrained_refuses_a_model_built_otherwise(tmp_path):
         with pytest.raises(zoo.weights.IncompatibleWeightsError, match=r"trained with padding='same', bn_eps=0\.001"):
             zoo.load_pretrained(model, str(path))
     torch.testing.assert_close(model.state_dict(), before, rtol=0, atol=0)
-    same = zoo.create_model("efficientnet_b0", padding="same", bn_eps=1e-3, bn_momentum=0.01)
+    same = zoo.create_model("efficientnet_b0", padding="same", bn_eps=1e-3)
     with pytest.warns(UserWarning, match="efficientnet_pytorch layout"):
         zoo.load_pretrained(same, str(path))
 

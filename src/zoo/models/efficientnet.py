@@ -211,4 +211,4 @@ CONVERTERS = {"torchvision": convert_in_order, "timm": convert_in_order, "mmpret
               "efficientnet_pytorch": convert_efficientnet_pytorch}
 # the settings the weights of these layouts were trained with (TensorFlow's padding and BatchNorm)
 CHECKPOINT_KWARGS = {"mmpretrain": _mmpretrain_kwargs,
-                     "efficientnet_pytorch": lambda name: dict(padding="same", bn_eps=1e-3, bn_momentum=0.01)}
+                     "efficientnet_pytorch": lambda name: dict(padding="same", bn_eps=1e-3)}

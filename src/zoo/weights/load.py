@@ -23,6 +23,7 @@ unexpected and mis-shaped keys.
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import warnings
@@ -363,7 +364,9 @@ def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name
     spec = resolve_pretrained(name, pretrained)
     config = getattr(model, "model_config", None)
     if spec.source in layouts.MARKED and config is not None:  # TF padding, BN eps: a silent mismatch otherwise
-        built = {**get_entry(name).config, **config["kwargs"]}
+        entry = get_entry(name)
+        built = {**{p.name: p.default for p in inspect.signature(entry.factory).parameters.values()},
+                 **entry.config, **config["kwargs"]}
         differ = {k: v for k, v in spec.kwargs.items() if built.get(k) != v}
         if differ:
             wanted = ", ".join(f"{k}={v!r}" for k, v in differ.items())
