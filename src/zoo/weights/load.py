@@ -168,9 +168,9 @@ def _from_file(path: Path, name: str | None) -> WeightSpec:
                             f"create_model('<name>', pretrained={str(path)!r})")
         spec.source, spec.kwargs = source, layouts.checkpoint_kwargs(name, source)
         settings = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items())
-        warnings.warn(f"{path}: found the {source} layout ({layouts.MARKED[source][1]}); converting it for {name}"
-                      + (f", whose weights were trained with {settings}: create_model builds it so" if settings else ""),
-                      stacklevel=4)
+        trained = f", whose weights were trained with {settings}: create_model builds it so" if settings else ""
+        warnings.warn(f"{path}: found the {source} layout ({layouts.MARKED[source][1]}); converting it for "
+                      f"{name}{trained}", stacklevel=4)
     return spec
 
 
