@@ -168,6 +168,6 @@ def create_model(
         model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
     model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
     if load:
-        state = weights.sources.read_state_dict(spec.fetch())
+        state = spec.read()
         weights.apply_state_dict(model, state, canonical, spec.source, spec.origin)
     return model

@@ -19,6 +19,7 @@ from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["ConvNeXt", "ConvNeXtBlock"]
 
@@ -148,4 +149,22 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return rename_keys(state_dict, TIMM_KEYS)
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain: ``downsample_layers.0`` is the stem (conv, norm), ``downsample_layers.i`` (norm, conv)
+    opens stage i; blocks ``depthwise_conv``, ``pointwise_conv1/2``, ``gamma``; ``norm3`` after pooling."""
+    out = {}
+    for key, value in mmpretrain_keys(state_dict, {"head.fc.": "head.fc."}).items():
+        key = re.sub(r"^downsample_layers\.0\.0\.", "stem.proj.", key)
+        key = re.sub(r"^downsample_layers\.0\.1\.", "stem.norm.", key)
+        key = re.sub(r"^downsample_layers\.(\d)\.([01])\.",
+                     lambda m: f"stages.{m[1]}.downsample.{('norm', 'conv')[int(m[2])]}.", key)
+        key = re.sub(r"^stages\.(\d)\.(\d+)\.", r"stages.\1.blocks.\2.", key)
+        key = key.replace(".depthwise_conv.", ".conv_dw.").replace(".pointwise_conv1.", ".mlp.fc1.")
+        key = key.replace(".pointwise_conv2.", ".mlp.fc2.")
+        key = re.sub(r"\.gamma$", ".ls.gamma", key)
+        key = re.sub(r"^norm3\.", "head.pre_logits.", key)
+        out[key] = value
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

@@ -27,7 +27,8 @@ from torch import nn
 from zoo.blocks import ClassifierHead, ConvNormAct, FusedMBConv, InvertedResidual, drop_path_rates, make_divisible
 from zoo.registry import register
 
-from .mobilenet import MobileBackbone, convert_in_order
+from .foreign import sort_keys
+from .mobilenet import MobileBackbone, convert_in_order, convert_mmpretrain, pair_in_order
 
 __all__ = ["EfficientNet", "EfficientNetLite", "MnasNet"]
 
@@ -216,4 +217,32 @@ register("efficientnet_v2_l", EfficientNet, arch="v2_l", drop_rate=0.4, bn_eps=1
 for _alpha, _name in ((0.5, "0_5"), (0.75, "0_75"), (1.0, "1_0"), (1.3, "1_3")):
     register(f"mnasnet{_name}", MnasNet, width_mult=_alpha)
 
-CONVERTERS = {"torchvision": convert_in_order, "timm": convert_in_order}
+
+# ------------------------------------------------------------------------------------ foreign checkpoints
+
+# EfficientNet-PyTorch (lukemelas; ``_blocks.N._depthwise_conv``, numbered flat across stages), in its
+# registration order: stem, blocks, head; in a block expand, depthwise, squeeze-excite, project. Ports of
+# EfficientNet-Lite in this layout have the same names, without ``_se_*``.
+EFFICIENTNET_PYTORCH_ORDER = ("_conv_stem", "_expand_conv", "_bn0", "_blocks", "_depthwise_conv", "_conv_head", "_bn1",
+                              "_se_reduce", "_se_expand", "_project_conv", "_bn2", "_fc")
+
+
+def convert_efficientnet_pytorch(state_dict: dict, name: str) -> dict:
+    """EfficientNet-PyTorch's keys → the zoo's, by position (its layers come in the zoo's order)."""
+    if not name.startswith(("efficientnet_b", "efficientnet_lite")):
+        raise ValueError(f"EfficientNet-PyTorch checkpoints hold EfficientNet B0–B7 (or Lite), not {name}")
+    return pair_in_order(sort_keys(state_dict, EFFICIENTNET_PYTORCH_ORDER), name)
+
+
+def _mmpretrain_kwargs(name: str) -> dict:
+    # mmpretrain builds its EfficientNets (B0–B8, V2) from TensorFlow's: every conv pads as TF's 'same'
+    # (Conv2dAdaptivePadding; V2 uses it on the stride-2 convs, the rest are symmetric, which is the same
+    # at stride 1) and BatchNorm eps is 1e-3
+    return dict(padding="same", bn_eps=1e-3) if name.startswith("efficientnet_") else {}
+
+
+CONVERTERS = {"torchvision": convert_in_order, "timm": convert_in_order, "mmpretrain": convert_mmpretrain,
+              "efficientnet_pytorch": convert_efficientnet_pytorch}
+# the settings the weights of these layouts were trained with (TensorFlow's padding and BatchNorm)
+CHECKPOINT_KWARGS = {"mmpretrain": _mmpretrain_kwargs,
+                     "efficientnet_pytorch": lambda name: dict(padding="same", bn_eps=1e-3)}

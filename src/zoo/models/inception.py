@@ -24,6 +24,7 @@ from zoo.blocks import ClassifierHead, Concat, ConvNormAct, ScaledResidual, drop
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["GoogLeNet", "InceptionV3", "InceptionV4", "InceptionResNetV2", "GoogLeNetOutputs", "InceptionOutputs"]
 
@@ -587,4 +588,11 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return converters[name](state_dict, name)
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's Inception v3 is torchvision's, classifier included, under ``backbone.``."""
+    if name != "inception_v3":
+        raise ValueError(f"mmpretrain has no {name}; convert it from timm")
+    return _convert_inception_v3(mmpretrain_keys(state_dict, {}), name)
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

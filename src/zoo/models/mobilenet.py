@@ -28,8 +28,10 @@ from zoo.blocks import (
 from zoo.registry import build, register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys, sort_keys
 
-__all__ = ["MobileBackbone", "MobileNetV1", "MobileNetV2", "MobileNetV3", "convert_in_order"]
+__all__ = ["MobileBackbone", "MobileNetV1", "MobileNetV2", "MobileNetV3", "convert_in_order", "convert_mmpretrain",
+           "pair_in_order"]
 
 
 class MobileBackbone(Backbone):
@@ -299,17 +301,35 @@ def convert_in_order(state_dict: dict, name: str) -> dict:
     the other. Each pair is checked to be the same kind of tensor; timm's 1×1-conv head layer
     becomes a linear one.
     """
+    return pair_in_order(_registration_order(state_dict), name)
+
+
+# mmpretrain's MobileNetV2 (conv1, layer1..7, conv2), MobileNetV3 (layer0..N), EfficientNet/V2 (layers.N)
+# and their blocks (expand_conv, depthwise_conv, se.conv1/conv2, linear_conv; Fused-MBConv conv1, conv2;
+# ConvModule conv, bn), with the classifier head (head.fc, or head.layers.0/1.fc) last
+MMPRETRAIN_ORDER = ("conv1", "conv", "layer*", "layers", "expand_conv", "depthwise_conv", "se", "linear_conv", "conv2",
+                    "bn", "fc", "head")
+
+
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's keys → the zoo's, by position: its MobileNets and EfficientNets register their layers
+    in the zoo's order too."""
+    return pair_in_order(sort_keys(mmpretrain_keys(state_dict, {"head.": "head."}), MMPRETRAIN_ORDER), name)
+
+
+def pair_in_order(state_dict: dict, name: str) -> dict:
+    """The i-th tensor of ``state_dict`` (already in registration order) → the i-th key of the zoo model."""
     with torch.device("meta"):
         zoo_keys = {k: v.ndim for k, v in build(name).state_dict().items()}
     if len(zoo_keys) != len(state_dict):
         raise ValueError(f"{name}: the checkpoint has {len(state_dict)} tensors, the zoo model {len(zoo_keys)}; "
                          "it is not this architecture")
     out = {}
-    for (ref_key, value), (key, ndim) in zip(_registration_order(state_dict).items(), zoo_keys.items()):
+    for (ref_key, value), (key, ndim) in zip(state_dict.items(), zoo_keys.items()):
         if ref_key.rsplit(".", 1)[-1] != key.rsplit(".", 1)[-1]:
             raise ValueError(f"{name}: checkpoint tensor {ref_key!r} does not line up with {key!r}")
         out[key] = value.flatten(1) if value.ndim == 4 and ndim == 2 else value
     return out
 
 
-CONVERTERS = {"torchvision": convert_in_order, "timm": convert_in_order}
+CONVERTERS = {"torchvision": convert_in_order, "timm": convert_in_order, "mmpretrain": convert_mmpretrain}

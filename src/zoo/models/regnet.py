@@ -23,6 +23,7 @@ from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["RegNet", "StageConfig", "stage_config"]
 
@@ -159,4 +160,18 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return rename_keys(state_dict, TIMM_KEYS)
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+MMPRETRAIN_KEYS = [  # its ResNeXt with generated widths: conv1/bn1, layerN.i.convK/bnK, downsample
+    (r"^conv1\.", "stages.stem.conv."), (r"^bn1\.", "stages.stem.norm."), (r"^layer(\d)\.", r"stages.s\1."),
+    (r"\.conv(\d)\.", r".conv\1.conv."), (r"\.bn(\d)\.", r".conv\1.norm."),
+    (r"\.downsample\.0\.", ".shortcut.conv."), (r"\.downsample\.1\.", ".shortcut.norm."),
+]
+
+
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's RegNet. Its RegNetX rounds the bottleneck widths to the group width by rounding half to
+    even, torchvision (and so the zoo) rounds half up: where the two differ (regnetx-400mf's last stage: 384
+    against 400 channels) the shapes do not fit and nothing is loaded."""
+    return rename_keys(mmpretrain_keys(state_dict, {"head.fc.": "head.fc."}), MMPRETRAIN_KEYS)
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

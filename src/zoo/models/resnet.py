@@ -17,6 +17,7 @@ from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["ResNet"]
 
@@ -107,4 +108,9 @@ def convert_reference(state_dict: dict, name: str) -> dict:
     return rename_keys(state_dict, REFERENCE_KEYS)
 
 
-CONVERTERS = {"torchvision": convert_reference, "timm": convert_reference}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's ResNet, ResNeXt and Wide ResNet name their layers as torchvision does, under ``backbone.``."""
+    return convert_reference(mmpretrain_keys(state_dict, {"head.fc.": "fc."}), name)
+
+
+CONVERTERS = {"torchvision": convert_reference, "timm": convert_reference, "mmpretrain": convert_mmpretrain}

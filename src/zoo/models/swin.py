@@ -21,6 +21,7 @@ from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["SwinTransformer", "SwinBlock", "shifted_window_mask"]
 
@@ -247,4 +248,33 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return rename_keys(_learned(state_dict), [(r"^layers\.", "stages.")])
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def _from_unfold(value: torch.Tensor) -> torch.Tensor:
+    """mmpretrain merges patches with ``nn.Unfold``: channel c·4 + 2·row + column. The zoo concatenates
+    the four offsets, (0,0), (1,0), (0,1), (1,1), each with all C channels: reorder the last axis."""
+    c = value.shape[-1] // 4
+    index = torch.arange(4 * c)
+    offset, channel = index // c, index % c  # the zoo's order
+    row, column = offset % 2, offset // 2
+    return value[..., channel * 4 + row * 2 + column]
+
+
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain: ``attn.w_msa``, ``ffn.layers.0.0/1``, ``norm3``; Swin V1 merges patches at the end of a
+    stage (the zoo: at the start of the next); V2's separate ``q_bias``/``v_bias`` are the zoo's qkv bias
+    with a zero key bias."""
+    v2 = name.startswith("swin_v2")
+    rules = [(r"^patch_embed\.projection\.", "patch_embed.proj."), (r"^norm3\.", "norm."),
+             (r"\.attn\.w_msa\.", ".attn."), (r"\.ffn\.layers\.0\.0\.", ".mlp.fc1."),
+             (r"\.ffn\.layers\.1\.", ".mlp.fc2.")]
+    if not v2:  # V1 merges patches at the end of a stage, the zoo at the start of the next
+        rules.append((r"^stages\.(\d)\.(?=downsample\.)", lambda m: f"stages.{int(m[1]) + 1}."))
+    unfolded = r"\.downsample\.reduction\.weight$" if v2 else r"\.downsample\."  # nn.Unfold's channel order
+    out = rename_keys(_learned(mmpretrain_keys(state_dict, {"head.fc.": "head.fc."})), rules,
+                      values=[(unfolded, _from_unfold)])
+    for key in [k for k in out if k.endswith(".attn.q_bias")]:
+        q, v = out.pop(key), out.pop(key.replace("q_bias", "v_bias"))
+        out[key.replace("q_bias", "qkv.bias")] = torch.cat([q, torch.zeros_like(q), v])
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

@@ -13,6 +13,7 @@ from zoo.blocks import ClassifierHead, ConvNormAct, mlp_pre_logits
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["VGG"]
 
@@ -110,4 +111,24 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return out
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's VGG numbers ``features`` by ConvModule (conv, optional bn, act) and pool, and keeps the
+    classifier in the backbone: its i-th ConvModule is the zoo's i-th conv layer."""
+    state = mmpretrain_keys(state_dict, {})
+    convs = sorted({int(k.split(".")[1]) for k in state if k.startswith("features.")})
+    layers = [p[: -len(".conv")] for _, p in sorted(_feature_positions(name).items()) if p.endswith(".conv")]
+    if len(convs) != len(layers):
+        raise ValueError(f"{name} has {len(layers)} conv layers, the checkpoint {len(convs)}")
+    where = dict(zip(convs, layers))
+    heads = {0: "head.pre_logits.fc1", 3: "head.pre_logits.fc2", 6: "head.fc"}
+    out = {}
+    for key, value in state.items():
+        kind, idx, rest = re.fullmatch(r"(features|classifier)\.(\d+)\.(.+)", key).groups()
+        if kind == "classifier":
+            out[f"{heads[int(idx)]}.{rest}"] = value
+        else:
+            out[f"{where[int(idx)]}.{rest.replace('bn.', 'norm.')}"] = value
+    return out
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

@@ -21,6 +21,7 @@ from zoo.keys import rename_keys
 from zoo.registry import register
 
 from .base import Backbone, FeatureInfo
+from .foreign import mmpretrain_keys
 
 __all__ = ["VisionTransformer", "EncoderBlock", "resample_pos_embed"]
 
@@ -202,4 +203,17 @@ def convert_timm(state_dict: dict, name: str) -> dict:
     return rename_keys(state_dict, TIMM_KEYS)
 
 
-CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm}
+MMPRETRAIN_KEYS = [  # layers.i.ln1/ln2, ffn.layers.0.0/1, the final ln1
+    (r"^patch_embed\.projection\.", "patch_embed.proj."), (r"^ln1\.", "norm."),
+    (r"^layers\.(\d+)\.ln([12])\.", r"stages.\1.norm\2."), (r"^layers\.", "stages."),
+    (r"\.ffn\.layers\.0\.0\.", ".mlp.fc1."), (r"\.ffn\.layers\.1\.", ".mlp.fc2."),
+]
+
+
+def convert_mmpretrain(state_dict: dict, name: str) -> dict:
+    """mmpretrain's ViT; its head ``layers.head``. A head with a hidden ``pre_logits`` layer (``hidden_dim``)
+    has no zoo counterpart and is refused."""
+    return rename_keys(mmpretrain_keys(state_dict, {"head.layers.head.": "head.fc."}), MMPRETRAIN_KEYS)
+
+
+CONVERTERS = {"torchvision": convert_torchvision, "timm": convert_timm, "mmpretrain": convert_mmpretrain}

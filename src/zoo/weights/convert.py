@@ -1,7 +1,8 @@
 """Foreign checkpoints (torchvision, timm) → zoo state dicts.
 
 Each family keeps its own small key-remapping functions next to its architecture, in a module-level
-``CONVERTERS = {"torchvision": fn, "timm": fn}``; this module only finds the right one.
+``CONVERTERS = {"torchvision": fn, "timm": fn, "mmpretrain": fn, "efficientnet_pytorch": fn}``
+(see ``zoo.models.foreign``); this module only finds the right one.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zoo.registry import model_info, resolve_name
 
 __all__ = ["convert_state_dict", "SOURCES"]
 
-SOURCES = ("torchvision", "timm", "mmpretrain")
+SOURCES = ("torchvision", "timm", "mmpretrain", "efficientnet_pytorch")
 
 
 def convert_state_dict(name: str, state_dict: Mapping[str, torch.Tensor], source: str) -> dict[str, torch.Tensor]:
@@ -23,8 +24,9 @@ def convert_state_dict(name: str, state_dict: Mapping[str, torch.Tensor], source
 
     Args:
         name: the zoo model (canonical name or alias) the weights are for.
-        state_dict: the reference model's state dict (torchvision's or timm's).
-        source: "torchvision" or "timm".
+        state_dict: the reference model's state dict (torchvision's, timm's, mmpretrain's ``ImageClassifier``'s
+            with its ``backbone.``/``head.`` keys, or EfficientNet-PyTorch's).
+        source: one of ``SOURCES``.
     """
     canonical, _ = resolve_name(name)
     if source not in SOURCES:

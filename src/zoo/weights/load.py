@@ -23,7 +23,7 @@ unexpected and mis-shaped keys.
 
 from __future__ import annotations
 
-import importlib
+import inspect
 import json
 import math
 import warnings
@@ -35,9 +35,9 @@ import torch
 from torch import nn
 
 from zoo import checkpoint as ckpt
-from zoo.registry import build, model_info, resolve_name
+from zoo.registry import build, get_entry, model_info, resolve_name
 
-from . import catalog, sources
+from . import catalog, layouts, sources
 
 __all__ = ["WeightSpec", "IncompatibleWeightsError", "resolve_pretrained", "load_pretrained", "apply_state_dict",
            "save_pretrained", "CLASSIFIER"]
@@ -65,6 +65,10 @@ class WeightSpec:
     norm_eval: bool = False
     folded: bool = False  # saved after zoo.fuse: BatchNorm folded into the convs
     pretrained_cfg: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, torch.Tensor] | None = None  # already read (to tell its layout)
+
+    def read(self) -> dict[str, torch.Tensor]:
+        return self.state if self.state is not None else sources.read_state_dict(self.fetch())
 
 
 # ---------------------------------------------------------------------------------------------- resolving
@@ -181,6 +185,25 @@ def _weights_in(directory: Path) -> Path:
     return (ckpt.recover_dir(latest) or latest) / WEIGHTS_FILE
 
 
+def _from_file(path: Path, name: str | None) -> WeightSpec:
+    """A bare weight file: its keys say whose layout it is (see ``layouts``). mmpretrain's and
+    EfficientNet-PyTorch's are told here, before the model is built with the settings they need;
+    the zoo's, timm's and torchvision's when they are fitted (``apply_state_dict``)."""
+    state = sources.read_state_dict(path)
+    spec = WeightSpec(origin=str(path), fetch=lambda: path, state=state)
+    source = layouts.detect_marked(state, str(path))
+    if source is not None:
+        if name is None:
+            raise TypeError(f"{path} holds {source} weights, which do not say which architecture they are for: "
+                            f"create_model('<name>', pretrained={str(path)!r})")
+        spec.source, spec.kwargs = source, layouts.checkpoint_kwargs(name, source)
+        settings = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items())
+        trained = f", whose weights were trained with {settings}: create_model builds it so" if settings else ""
+        warnings.warn(f"{path}: found the {source} layout ({layouts.MARKED[source][1]}); converting it for "
+                      f"{name}{trained}", stacklevel=4)
+    return spec
+
+
 def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: str | None = None) -> WeightSpec:
     """Turn a ``pretrained=`` value for the canonical model ``name`` into a :class:`WeightSpec`.
 
@@ -210,7 +233,7 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
             )
         return _from_zoo_config(_read_config(config_path), str(path), lambda: weights)
     if path.is_file():
-        return WeightSpec(origin=str(path), fetch=lambda: path)
+        return _from_file(path, name)
     looks_like_path = any(c in pretrained for c in "/\\") or path.suffix in (".pth", ".pt", ".bin", ".safetensors")
     if looks_like_path or name is None:
         raise sources.WeightsNotFoundError(f"pretrained={pretrained!r}: no such file or directory")
@@ -360,15 +383,16 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
 
     target, partial = (model.model, True) if isinstance(model, FeatureExtractor) else (model, False)
     dropped = getattr(model, "dropped_keys", frozenset()) if partial else frozenset()
-    if source is None:
-        try:
-            family = importlib.import_module(f"zoo.models.{model_info(name).module}")
-        except ValueError:  # a model registered by the user: its own keys only
-            family = None
-        candidates = ["zoo", *getattr(family, "CONVERTERS", {})]
+    detect, tried = source is None, []
+    if detect:
+        source = layouts.detect_marked(state, origin)
+    if source is None:  # the zoo's own keys, or a converter's (a model registered by the user: its own keys)
+        converters = getattr(layouts.family_module(name), "CONVERTERS", {})
+        candidates = ["zoo", *(c for c in converters if c not in layouts.MARKED)]
+        tried = [f"{c}: no {layouts.MARKED[c][1]}" for c in layouts.MARKED]
     else:
         candidates = [source]
-    best, tried = None, []
+    best, fits = None, {}
     for candidate in candidates:
         if candidate == "zoo":
             converted = state
@@ -382,13 +406,18 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
                 continue
         fit = _fit(target, converted, partial, dropped)
         if fit.ok:
-            best = fit
-            if candidate != "zoo":
-                _check_settings(model, name, source or _key_style(state, candidates), origin)
-            break
+            fits[candidate] = fit
+            continue
         tried.append(f"as {candidate} keys: {fit.problems} keys do not fit")
         if best is None or fit.problems < best.problems:
             best = fit
+    if fits:
+        found = _one_layout(fits, origin, name)
+        best = fits[found[0]]
+        if found[0] != "zoo" and source not in layouts.MARKED:  # marked layouts' settings are applied at build
+            _check_settings(model, name, source or _key_style(state, list(fits)), origin)
+        if detect and len(candidates) > 1:
+            warnings.warn(f"{origin}: found the {' / '.join(found)} layout for {name}", stacklevel=3)
     if best is None or not best.ok:
         lines = [f"{origin} does not fit {name}: it looks like a checkpoint of another architecture or "
                  f"configuration, or a damaged file. The model was left unchanged."]
@@ -409,6 +438,20 @@ def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str
     return model
 
 
+def _one_layout(fits: dict[str, _Fit], origin: str, name: str) -> list[str]:
+    """The layouts that fit, when they all say the same (timm's and torchvision's ResNet keys are one
+    layout; a converter that leaves the zoo's keys as they are fits the zoo's file); layouts that fit but
+    load different tensors make the file ambiguous."""
+    first, *rest = fits
+    same = lambda a, b: a.keys() == b.keys() and all(a[k] is b[k] or torch.equal(a[k], b[k]) for k in a)  # noqa: E731
+    disagree = [c for c in rest if not same(fits[first].state, fits[c].state)]
+    if disagree:
+        raise layouts.AmbiguousLayoutError(
+            f"{origin} fits {name} in more than one layout ({', '.join(fits)}), each loading other tensors; "
+            f"convert it with zoo.convert_state_dict({name!r}, state_dict, source=...) to say which")
+    return ["zoo"] if "zoo" in fits else list(fits)
+
+
 def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name: str | None = None) -> nn.Module:
     """Load weights into a model you hold (made by ``zoo.create_model``); if they do not fit, the
     model is left as it was and the error says why. Keywords the weights need (``bn_eps``,
@@ -417,7 +460,19 @@ def load_pretrained(model: nn.Module, pretrained: bool | str | Path = True, name
     if name is None:
         raise TypeError("this model was not made by zoo.create_model: pass name= (e.g. name='resnet50')")
     spec = resolve_pretrained(name, pretrained)
-    apply_state_dict(model, sources.read_state_dict(spec.fetch()), name, spec.source, spec.origin)
+    config = getattr(model, "model_config", None)
+    if spec.source in layouts.MARKED and config is not None:  # TF padding, BN eps: a silent mismatch otherwise
+        entry = get_entry(name)
+        built = {**{p.name: p.default for p in inspect.signature(entry.factory).parameters.values()},
+                 **entry.config, **config["kwargs"]}
+        differ = {k: v for k, v in spec.kwargs.items() if built.get(k) != v}
+        if differ:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in differ.items())
+            raise IncompatibleWeightsError(
+                f"{spec.origin} holds {spec.source} weights trained with {wanted}, and this {name} was built "
+                f"otherwise; the model was left unchanged. zoo.create_model({name!r}, pretrained=...) builds "
+                f"it with them.")
+    apply_state_dict(model, spec.read(), name, spec.source, spec.origin)
     return model
 
 
