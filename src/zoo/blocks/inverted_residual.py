@@ -78,6 +78,7 @@ class InvertedResidual(_Residual):
         self,
         in_chs: int,
         out_chs: int,
+        *,
         kernel_size: int = 3,
         stride: int = 1,
         mid_chs: int | None = None,
@@ -128,13 +129,14 @@ class DepthwiseSeparable(InvertedResidual):
         self,
         in_chs: int,
         out_chs: int,
+        *,
         kernel_size: int = 3,
         stride: int = 1,
         act: Layer = nn.ReLU,
         norm: Layer = nn.BatchNorm2d,
     ):
-        super().__init__(in_chs, out_chs, kernel_size, stride, mid_chs=in_chs, act=act, norm=norm,
-                         project_act=act, skip=False)
+        super().__init__(in_chs, out_chs, kernel_size=kernel_size, stride=stride, mid_chs=in_chs, act=act,
+                         norm=norm, project_act=act, skip=False)
 
 
 class FusedMBConv(_Residual):
@@ -148,6 +150,7 @@ class FusedMBConv(_Residual):
         self,
         in_chs: int,
         out_chs: int,
+        *,
         kernel_size: int = 3,
         stride: int = 1,
         mid_chs: int | None = None,

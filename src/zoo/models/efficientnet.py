@@ -123,7 +123,7 @@ ARCHS = {"b0": (B0, 32), "v2_s": (V2_S, 24), "v2_m": (V2_M, 24), "v2_l": (V2_L, 
 
 
 class _StageNet(MobileBackbone):
-    def build(self, table, stem_chs: int, head_chs: int, width_mult: float, depth_mult: float, act,
+    def build(self, table, *, stem_chs: int, head_chs: int, width_mult: float, depth_mult: float, act,
               num_classes: int, in_chans: int, drop_rate: float, drop_path_rate: float, bn_eps: float,
               bn_momentum: float, padding: str | None = None, fixed_ends: bool = False) -> None:
         """Stem → the table's stages: ``ceil(layers · depth_mult)`` blocks of ``make_divisible(c · width_mult)``
@@ -144,11 +144,12 @@ class _StageNet(MobileBackbone):
             out, mid = scale(s.out), make_divisible(in_chs * s.expand)
             se_chs = max(1, in_chs // 4) if s.se else 0
             if s.block == "fused":
-                blocks.append(FusedMBConv(in_chs, out, s.kernel, stride, mid, se_chs, act, norm=norm, drop_path=rate,
-                                          padding=padding))
+                blocks.append(FusedMBConv(in_chs, out, kernel_size=s.kernel, stride=stride, mid_chs=mid, se_chs=se_chs,
+                                          act=act, norm=norm, drop_path=rate, padding=padding))
             else:
-                blocks.append(InvertedResidual(in_chs, out, s.kernel, stride, mid, se_chs, act, se_act=act,
-                                               norm=norm, drop_path=rate, padding=padding))
+                blocks.append(InvertedResidual(in_chs, out, kernel_size=s.kernel, stride=stride, mid_chs=mid,
+                                               se_chs=se_chs, act=act, se_act=act, norm=norm, drop_path=rate,
+                                               padding=padding))
             in_chs = out
         conv_head = ConvNormAct(in_chs, head_chs, 1, padding=0, norm=norm, act=act)
         self.assemble(in_chans, stem, blocks, conv_head, ClassifierHead(head_chs, num_classes, drop_rate=drop_rate))
@@ -173,8 +174,9 @@ class EfficientNet(_StageNet):
         if arch not in ARCHS:
             raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
         table, stem_chs = ARCHS[arch]
-        self.build(table, stem_chs, make_divisible(1280 * width_mult), width_mult, depth_mult, nn.SiLU,
-                   num_classes, in_chans, drop_rate, drop_path_rate, bn_eps, bn_momentum, padding)
+        self.build(table, stem_chs=stem_chs, head_chs=make_divisible(1280 * width_mult), width_mult=width_mult,
+                   depth_mult=depth_mult, act=nn.SiLU, num_classes=num_classes, in_chans=in_chans, drop_rate=drop_rate,
+                   drop_path_rate=drop_path_rate, bn_eps=bn_eps, bn_momentum=bn_momentum, padding=padding)
 
 
 class EfficientNetLite(_StageNet):
@@ -188,8 +190,9 @@ class EfficientNetLite(_StageNet):
                  drop_rate: float = 0.2, drop_path_rate: float = 0.2, bn_eps: float = 1e-5, bn_momentum: float = 0.1,
                  padding: str | None = None):
         super().__init__()
-        self.build(LITE, 32, 1280, width_mult, depth_mult, nn.ReLU6, num_classes, in_chans, drop_rate, drop_path_rate,
-                   bn_eps, bn_momentum, padding, fixed_ends=True)
+        self.build(LITE, stem_chs=32, head_chs=1280, width_mult=width_mult, depth_mult=depth_mult, act=nn.ReLU6,
+                   num_classes=num_classes, in_chans=in_chans, drop_rate=drop_rate, drop_path_rate=drop_path_rate,
+                   bn_eps=bn_eps, bn_momentum=bn_momentum, padding=padding, fixed_ends=True)
 
 
 class MnasNet(_StageNet):
@@ -201,8 +204,9 @@ class MnasNet(_StageNet):
     def __init__(self, width_mult: float = 1.0, num_classes: int = 1000, in_chans: int = 3, drop_rate: float = 0.2,
                  drop_path_rate: float = 0.0, bn_eps: float = 1e-5, bn_momentum: float = 0.0003):
         super().__init__()
-        self.build(MNASNET, 32, 1280, width_mult, 1.0, nn.ReLU, num_classes, in_chans, drop_rate, drop_path_rate,
-                   bn_eps, bn_momentum)
+        self.build(MNASNET, stem_chs=32, head_chs=1280, width_mult=width_mult, depth_mult=1.0, act=nn.ReLU,
+                   num_classes=num_classes, in_chans=in_chans, drop_rate=drop_rate, drop_path_rate=drop_path_rate,
+                   bn_eps=bn_eps, bn_momentum=bn_momentum)
 
 
 for _name, (_width, _depth, _res, _dropout) in COMPOUND.items():

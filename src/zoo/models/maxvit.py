@@ -89,7 +89,7 @@ def mbconv(in_chs: int, out_chs: int, *, stride: int, drop_path: float) -> Inver
         layers = OrderedDict(pool=nn.AvgPool2d(3, stride, padding=1)) if stride != 1 else OrderedDict()
         layers["conv"] = nn.Conv2d(in_chs, out_chs, 1)
         shortcut = nn.Sequential(layers)
-    return InvertedResidual(in_chs, out_chs, 3, stride, mid_chs=4 * out_chs, se_chs=out_chs // 4, act=nn.GELU,
+    return InvertedResidual(in_chs, out_chs, stride=stride, mid_chs=4 * out_chs, se_chs=out_chs // 4, act=nn.GELU,
                             se_act=nn.SiLU, norm=BatchNorm, pre_norm=True, project_norm=False, shortcut=shortcut,
                             drop_path=drop_path)
 

@@ -111,7 +111,8 @@ class MobileNetV1(MobileBackbone):
         stem = ConvNormAct(in_chans, make_divisible(32 * width_mult), 3, 2, norm=norm, act=act)
         blocks, in_chs = [], stem.out_channels
         for out, stride in V1_LAYERS:
-            blocks.append(DepthwiseSeparable(in_chs, make_divisible(out * width_mult), 3, stride, act=act, norm=norm))
+            blocks.append(DepthwiseSeparable(in_chs, make_divisible(out * width_mult), stride=stride, act=act,
+                                             norm=norm))
             in_chs = blocks[-1].out_chs
         self.assemble(in_chans, stem, blocks, None, ClassifierHead(in_chs, num_classes, drop_rate=drop_rate))
 
@@ -139,7 +140,8 @@ class MobileNetV2(MobileBackbone):
         blocks, in_chs = [], stem.out_channels
         for (t, c, s), rate in zip(rows, rates):
             out = make_divisible(c * width_mult)
-            blocks.append(InvertedResidual(in_chs, out, 3, s, in_chs * t, act=act, norm=norm, drop_path=rate))
+            blocks.append(InvertedResidual(in_chs, out, stride=s, mid_chs=in_chs * t, act=act, norm=norm,
+                                           drop_path=rate))
             in_chs = out
         head_chs = make_divisible(1280 * max(1.0, width_mult))
         conv_head = ConvNormAct(in_chs, head_chs, 1, padding=0, norm=norm, act=act)
@@ -229,8 +231,8 @@ class MobileNetV3(MobileBackbone):
             mid = make_divisible(in_chs * row.exp_size / table_in) if timm else scale(row.exp_size)
             se_chs = make_divisible(mid // 4) if row.se else 0
             blocks.append(InvertedResidual(
-                in_chs, scale(row.out), row.kernel, row.stride, mid, se_chs, act=NL[row.nl],
-                se_act=nn.ReLU, se_gate=nn.Hardsigmoid, norm=norm, drop_path=rate,
+                in_chs, scale(row.out), kernel_size=row.kernel, stride=row.stride, mid_chs=mid, se_chs=se_chs,
+                act=NL[row.nl], se_act=nn.ReLU, se_gate=nn.Hardsigmoid, norm=norm, drop_path=rate,
             ))
             in_chs, table_in = scale(row.out), row.out
         last = scale(last_chs) if timm else 6 * in_chs  # 960 = 6 × 160, 576 = 6 × 96

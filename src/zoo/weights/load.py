@@ -255,20 +255,11 @@ def adapt_input_conv(weight: torch.Tensor, in_chans: int) -> torch.Tensor:
 
 
 @dataclass
-class _Fit:
-    state: dict[str, torch.Tensor]
-    missing: list[str]
-    unexpected: list[str]
-    mismatched: list[str]
+class _Fit(ckpt.StateDiff):
+    """A state dict fitted to a model (``state``: what would load), with what still differs."""
+
+    state: dict[str, torch.Tensor] = field(default_factory=dict)
     head_reset: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.unexpected or self.mismatched)
-
-    @property
-    def problems(self) -> int:
-        return len(self.missing) + len(self.unexpected) + len(self.mismatched)
 
 
 def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool, dropped: frozenset = frozenset()) -> _Fit:
@@ -301,7 +292,8 @@ def _fit(model: nn.Module, state: dict[str, torch.Tensor], partial: bool, droppe
                                 ignorable=lambda k: k in dropped)
     mismatched = [f"{k}: checkpoint {a}, model {b}" for k, a, b in diff.mismatched]
     state = {k: v for k, v in state.items() if k in expected}
-    return _Fit(state, diff.missing, diff.unexpected, mismatched, head_reset)
+    return _Fit(missing=diff.missing, unexpected=diff.unexpected, mismatched=mismatched, state=state,
+                head_reset=head_reset)
 
 
 def _listing(keys: list[str], limit: int = 8) -> str:
