@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 from pathlib import Path
@@ -165,8 +166,8 @@ def chart(results: dict, png: Path, header: str) -> None:
         xs = [g + (i - (len(paths) - 1) / 2) * width for g in range(len(groups))]
         ax.bar(xs, [results[g].get(p, 0) for g in groups], width, label=p)
     ax.set_xticks(range(len(groups)), [f"{m}\nbatch {b}" for m, b in groups], fontsize=8)
-    ax.set(ylabel="images / s (higher is better)", yscale="log", title=header)
-    ax.title.set_fontsize(8)
+    ax.set(ylabel="images / s (higher is better)", yscale="log")
+    ax.set_title("\n".join(textwrap.wrap(header, 90)), fontsize=8)
     ax.legend(fontsize=7)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
