@@ -1,0 +1,215 @@
+"""``zoo.optimize``: the same answers as eager fp32, a fallback instead of an error, and clear refusals.
+
+Every family runs through the eager steps (``compile=False``: fold + channels_last, fp32) on crops of real
+photos; the bf16 path is held to top-1 agreement with fp32 on a model trained for a few seconds on
+scikit-learn's digits (random weights give near-ties that no precision can be asked to keep). One tiny
+model is compiled in the default run; compile costs minutes on two cores, so the rest is marked slow.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import zoo
+from equivalence import randomize_norms
+from test_contract import BIG, input_size, small_config
+from zoo.optimizing import FP32_TOLERANCE, bf16_matrix_units
+
+MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+
+
+def photo_crops(n: int, size: tuple[int, int], seed: int = 0) -> torch.Tensor:
+    """``n`` random crops of scikit-learn's sample photos, resized to ``size`` and normalized like ImageNet."""
+    from sklearn.datasets import load_sample_images
+
+    g = torch.Generator().manual_seed(seed)
+    photos = [torch.tensor(im).permute(2, 0, 1).float() / 255 for im in load_sample_images().images]
+    crops = []
+    for i in range(n):
+        photo = photos[i % len(photos)]
+        side = int(torch.randint(120, min(photo.shape[1:]), (1,), generator=g))
+        top = int(torch.randint(0, photo.shape[1] - side + 1, (1,), generator=g))
+        left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
+        crop = photo[None, :, top:top + side, left:left + side]
+        crops.append(F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False))
+    return (torch.cat(crops) - MEAN) / STD
+
+
+def relative_error(out: torch.Tensor, ref: torch.Tensor) -> float:
+    return ((out.double() - ref.double()).abs().max() / ref.double().abs().max()).item()
+
+
+def one_per_family() -> list:
+    smallest: dict[str, tuple[int, str]] = {}
+    for name in zoo.list_models():
+        info = zoo.model_info(name)
+        smallest[info.family] = min(smallest.get(info.family, (info.params or 0, name)), (info.params or 0, name))
+    # the large ones (ConvNeXt, Swin, MaxViT at 224 px, VGG, AlexNet, NASNet) cost minutes on two cores: slow
+    return [pytest.param(n, marks=[pytest.mark.slow] if n in BIG or p > 20_000_000 else [])
+            for _, (p, n) in sorted(smallest.items())]
+
+
+@pytest.mark.parametrize("name", one_per_family())
+def test_eager_steps_keep_fp32_outputs(name):
+    """Folded norms + channels_last in fp32: within 1e-4 (relative to the largest logit) of the model itself."""
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model(name, **small_config(name))).eval()
+    x = photo_crops(2, input_size(model))
+    with torch.no_grad():
+        expected = model(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no step may fall back here
+        fast = zoo.optimize(model, x, precision="fp32", compile=False)
+    out = fast(x)
+    assert fast.report.folded and fast.report.channels_last and not fast.report.compiled
+    assert fast.report.precision == "fp32"
+    assert relative_error(out, expected) <= FP32_TOLERANCE
+    with torch.no_grad():  # the original is left as it was
+        assert model.training is False and torch.equal(model(x), expected)
+    other = photo_crops(3, input_size(model), seed=1)  # another batch size, not the example
+    with torch.no_grad():
+        assert relative_error(fast(other), model(other)) <= FP32_TOLERANCE
+
+
+@pytest.fixture(scope="module")
+def digits_model():
+    """A small ResNet trained briefly on scikit-learn's digits (8×8, upsampled to 16×16):
+    meaningful logits, so top-1 agreement measures precision and not near-ties."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = torch.tensor(digits.images, dtype=torch.float32)[:, None] / 16
+    x = F.interpolate(x, size=(16, 16), mode="bilinear", align_corners=False)
+    y = torch.tensor(digits.target)
+    torch.manual_seed(0)
+    perm = torch.randperm(len(x))
+    train, held = perm[:1400], perm[1400:]
+    model = zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10, in_chans=1)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model.train()
+    for _ in range(3):
+        for i in range(0, len(train), 100):
+            idx = train[i:i + 100]
+            loss = F.cross_entropy(model(x[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    model.eval()
+    with torch.no_grad():
+        accuracy = (model(x[held]).argmax(1) == y[held]).float().mean().item()
+    assert accuracy > 0.8, f"the digits model did not learn ({accuracy:.1%}): the agreement test would mean nothing"
+    return model, x[held]
+
+
+@pytest.mark.slow  # training costs minutes on a loaded two-core machine
+def test_bf16_agrees_with_fp32_on_top1(digits_model):
+    model, images = digits_model
+    with torch.no_grad():
+        expected = model(images).argmax(1)
+    fast = zoo.optimize(model, images[:8], precision="bf16", compile=False)
+    assert fast.report.precision == "bf16" and not fast.report.notes
+    out = fast(images)
+    assert out.dtype == torch.float32  # logits come back in fp32
+    agreement = (out.argmax(1) == expected).float().mean().item()
+    assert agreement >= 0.99, f"bf16 top-1 agreement {agreement:.1%} with fp32 on {len(images)} held-out digits"
+
+
+def test_auto_precision_follows_the_hardware():
+    fast = zoo.optimize(nn.Linear(4, 3), torch.randn(2, 4), compile=False)
+    assert fast.report.precision == ("bf16" if bf16_matrix_units() else "fp32")
+
+
+def test_compiled_tiny_resnet():
+    """The one compile of the default run: a tiny ResNet at 32 px, batch 2, fp32 with frozen weights."""
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10)).eval()
+    x = photo_crops(2, (32, 32))
+    with torch.no_grad():
+        expected = model(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast = model_optimized = zoo.optimize(model, x, precision="fp32")
+    assert model_optimized.report.compiled and model_optimized.report.compile_seconds > 0
+    assert relative_error(fast(x), expected) <= FP32_TOLERANCE
+    assert "compile" in str(fast.report)
+
+
+class AssumesContiguous(nn.Module):
+    """Reads its feature map through NCHW strides: channels_last memory gives other numbers, silently."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.fc = nn.Linear(8 * 16, 5)
+
+    def forward(self, x):
+        y = self.conv(x)
+        n, c, h, w = y.shape
+        y = y.as_strided((n, c, h * w), (c * h * w, h * w, 1))  # valid for contiguous NCHW only
+        return self.fc(y[:, :, :16].reshape(n, -1))
+
+
+def test_a_step_that_breaks_outputs_falls_back_with_a_warning():
+    torch.manual_seed(0)
+    model = AssumesContiguous().eval()
+    x = photo_crops(2, (8, 8))
+    with torch.no_grad():
+        expected = model(x)
+    with pytest.warns(UserWarning, match="off by .* from eager fp32"):
+        fast = zoo.optimize(model, x, precision="fp32", compile=False)
+    assert torch.equal(fast(x), expected)
+    assert not fast.report.channels_last and not fast.report.folded and fast.report.notes
+
+
+@pytest.mark.slow
+def test_a_model_torch_compile_cannot_build_falls_back_with_a_warning(monkeypatch):
+    """Inductor without a working C++ compiler (a real machine's case) fails to compile: eager is kept."""
+    import torch._inductor.config as inductor
+
+    monkeypatch.setattr(inductor.cpp, "cxx", ("/nonexistent/c++",))
+    monkeypatch.setattr(inductor, "fx_graph_cache", False)
+    torch._dynamo.reset()
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3)).eval()
+    x = photo_crops(2, (8, 8))
+    with torch.no_grad():
+        expected = model(x)
+    with pytest.warns(UserWarning, match="torch.compile failed"):
+        fast = zoo.optimize(model, x, precision="fp32")
+    torch._dynamo.reset()
+    assert not fast.report.compiled
+    assert relative_error(fast(x), expected) <= FP32_TOLERANCE
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"precision": "int8"}, ValueError, "precision must be 'auto', 'fp32', 'bf16' or 'fp16', got 'int8'"),
+    ({"warmup": 0}, ValueError, "warmup must be an integer >= 1"),
+])
+def test_bad_arguments_are_refused_clearly(kwargs, error, match):
+    model = nn.Linear(4, 3)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(error, match=match):
+        zoo.optimize(model, torch.randn(2, 4), **kwargs)
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())  # nothing changed
+
+
+def test_a_model_and_an_example_are_required():
+    with pytest.raises(TypeError, match="expects an nn.Module, got str"):
+        zoo.optimize("resnet18", torch.randn(1, 3, 32, 32))
+    with pytest.raises(TypeError, match="floating-point tensor batch .* got Tensor"):
+        zoo.optimize(nn.Linear(4, 3), torch.ones(2, 4, dtype=torch.long))
+    with pytest.raises(TypeError, match="got tuple"):
+        zoo.optimize(nn.Linear(4, 3), (1, 4))
+
+
+def test_training_the_result_is_refused():
+    fast = zoo.optimize(nn.Linear(4, 3), torch.randn(2, 4), compile=False)
+    with pytest.raises(RuntimeError, match=r"fit\(amp='bf16', compile=True\)"):
+        fast.train()
+    fast.eval()  # eval stays allowed
+    assert not fast.training
