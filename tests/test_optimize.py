@@ -167,6 +167,28 @@ def test_a_step_that_breaks_outputs_falls_back_with_a_warning():
     assert not fast.report.channels_last and not fast.report.folded and fast.report.notes
 
 
+class RefusesChannelsLast(nn.Module):
+    """Runs in eager fp32 and raises on the channels_last batch the optimized path feeds it."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 8 * 8, 4)
+
+    def forward(self, x):
+        return self.fc(x.view(x.shape[0], -1))  # .view needs a contiguous NCHW batch
+
+
+def test_a_step_that_raises_falls_back_to_the_original_with_a_warning():
+    torch.manual_seed(0)
+    model = RefusesChannelsLast().eval()
+    x = photo_crops(2, (8, 8))
+    with pytest.warns(UserWarning, match="the prepared model failed .*the original model is returned"):
+        fast = zoo.optimize(model, x, precision="fp32", compile=False)
+    with torch.no_grad():
+        assert torch.equal(fast(x), model(x))
+    assert not fast.report.channels_last and fast.report.notes
+
+
 @pytest.mark.slow
 def test_a_model_torch_compile_cannot_build_falls_back_with_a_warning(monkeypatch):
     """Inductor without a working C++ compiler (a real machine's case) fails to compile: eager is kept."""

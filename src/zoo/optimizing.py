@@ -190,12 +190,17 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
             torch.cuda.synchronize(device)
         compile_seconds = time.perf_counter() - start
     except Exception as e:  # noqa: BLE001 — the promise is a faster model or the same one, never an error
-        if not compile:
-            raise
-        notes.append(f"torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0][:200]}); eager kept")
-        warnings.warn(f"zoo.optimize: {notes[-1]}", stacklevel=2)
-        compile = False
-        optimized = OptimizedModel(prepared, prepared, dtype=dtype, channels_last=channels_last).eval()
+        why = f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+        if compile:
+            notes.append(f"torch.compile failed ({why}); eager kept")
+            warnings.warn(f"zoo.optimize: {notes[-1]}", stacklevel=2)
+            compile = False
+            optimized = OptimizedModel(prepared, prepared, dtype=dtype, channels_last=channels_last).eval()
+        else:  # an eager step broke the model: the original, unchanged
+            notes.append(f"the prepared model failed ({why}); the original model is returned")
+            warnings.warn(f"zoo.optimize: {notes[-1]}", stacklevel=2)
+            optimized = OptimizedModel(reference, reference, dtype=None, channels_last=False).eval()
+            dtype, channels_last, fold = None, False, False
         out = optimized(example_input)
 
     err, agree = _compare(out, expected)
