@@ -30,6 +30,13 @@ def _log_spaced_offsets(window: int) -> torch.Tensor:
     return torch.sign(table) * torch.log2(table.abs() + 1.0) / 3.0
 
 
+def _bias(linear: nn.Module) -> torch.Tensor | None:
+    """The bias of a linear layer, plain or wrapped (PEFT keeps ``.bias``; a dynamically quantized layer
+    answers ``.bias()``)."""
+    bias = getattr(linear, "bias", None)
+    return bias() if callable(bias) else bias
+
+
 class Attention(nn.Module):
     """Self-attention over the tokens of ``x`` (B, N, C): qkv projection → SDPA → output projection.
 
@@ -100,10 +107,12 @@ class Attention(nn.Module):
         """Queries, keys and values (B, heads, N, head_dim) of ``x`` (B, N, C), and the attention scale
         (None: head_dim ** −0.5)."""
         B, N, C = x.shape
-        bias = self.qkv.bias
-        if self.cosine and bias is not None:  # V2 learns no key bias
-            bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
-        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
+        qkv = self.qkv(x)  # called as a module, so hooks, adapters (LoRA) and quantization see it
+        if self.cosine:  # V2 learns no key bias: take back what the projection added
+            key_bias = _bias(self.qkv)
+            if key_bias is not None:
+                qkv = qkv - F.pad(key_bias[C:2 * C], (C, C)).to(qkv.dtype)
+        q, k, v = qkv.reshape(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
         if not self.cosine:
             return q, k, v, None
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
@@ -112,7 +121,8 @@ class Attention(nn.Module):
     def project_out(self, x: torch.Tensor) -> torch.Tensor:
         """The heads' outputs (B, heads, N, head_dim) merged and projected back to (B, N, C)."""
         B, _, N, _ = x.shape
-        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, -1)))
+        # contiguous before the merge: the exporters' fake tensors may carry other strides than eager's
+        return self.proj_drop(self.proj(x.transpose(1, 2).contiguous().reshape(B, N, -1)))
 
     def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
         """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows
