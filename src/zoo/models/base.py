@@ -19,7 +19,9 @@ __all__ = ["Backbone", "FeatureInfo", "FeatureExtractor", "tracing"]
 def tracing() -> bool:
     """True inside a graph capture (FX, TorchScript tracing, dynamo/export, ONNX): the input checks, which
     branch on the input's shape, step aside there and keep their clear errors in eager."""
-    return (torch.fx._symbolic_trace.is_fx_tracing() or torch.jit.is_tracing()
+    if torch.jit.is_scripting():
+        return False
+    return (torch.fx._symbolic_trace.is_fx_symbolic_tracing() or torch.jit.is_tracing()
             or torch.compiler.is_compiling())
 
 
@@ -43,7 +45,7 @@ class Backbone(nn.Module):
 
     in_chans: int = 3
     min_input_size: int = 1  # smallest height/width the network accepts
-    stem: tuple[str, ...] = ()  # attributes that run before stages[0] (frozen with it by ``frozen_stages``)
+    stem_names: tuple[str, ...] = ()  # attributes that run before stages[0] (frozen with it by ``frozen_stages``)
     feature_info: list[FeatureInfo]
 
     # -------------------------------------------------------------------------------------- input checks
@@ -177,7 +179,7 @@ class FeatureExtractor(nn.Module):
 
     def _frozen(self) -> list[nn.Module | nn.Parameter]:
         """The frozen stages, the stem (patch embedding, position embedding, class token) with the first."""
-        stem = [getattr(self.model, name) for name in self.model.stem] if self.frozen_stages >= 0 else []
+        stem = [getattr(self.model, name) for name in self.model.stem_names] if self.frozen_stages >= 0 else []
         return stem + list(self.model.stages)[: self.frozen_stages + 1]
 
     def train(self, mode: bool = True) -> "FeatureExtractor":

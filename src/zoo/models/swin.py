@@ -178,7 +178,6 @@ class SwinStage(nn.Module):
 
 
 class SwinTransformer(Backbone):
-    stem = ("patch_embed",)
 
     """Patch embedding (4×4) → 4 stages of window-attention blocks → LayerNorm → average pool → linear.
 
@@ -188,6 +187,8 @@ class SwinTransformer(Backbone):
         img_size: the input size the model is made for (its preprocessing); any size of at least one
             patch runs, as in torchvision (windows are padded per stage).
     """
+
+    stem_names = ("patch_embed",)
 
     def __init__(
         self,
