@@ -7,6 +7,7 @@ per-head logit scale into the normalised queries, so the kernel runs at scale 1.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
@@ -34,7 +35,7 @@ def _bias(linear: nn.Module) -> torch.Tensor | None:
     """The bias of a linear layer, plain or wrapped (PEFT keeps ``.bias``; a dynamically quantized layer
     answers ``.bias()``)."""
     bias = getattr(linear, "bias", None)
-    return bias() if callable(bias) else bias
+    return bias() if inspect.ismethod(bias) else bias  # a tracer's proxy is callable too: not a method
 
 
 class Attention(nn.Module):
