@@ -122,8 +122,10 @@ class Attention(nn.Module):
     def project_out(self, x: torch.Tensor) -> torch.Tensor:
         """The heads' outputs (B, heads, N, head_dim) merged and projected back to (B, N, C)."""
         B, _, N, _ = x.shape
-        # contiguous before the merge: the exporters' fake tensors may carry other strides than eager's
-        return self.proj_drop(self.proj(x.transpose(1, 2).contiguous().reshape(B, N, -1)))
+        # an explicit copy before the merge: the attention kernel's output strides differ between
+        # capture and decomposition (torch.onnx), so a reshape recorded as a view would not replay
+        x = x.transpose(1, 2).clone(memory_format=torch.contiguous_format)
+        return self.proj_drop(self.proj(x.reshape(B, N, -1)))
 
     def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
         """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows

@@ -46,7 +46,8 @@ def window_merge(x: torch.Tensor, window: int, H: int, W: int) -> torch.Tensor:
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
     """(B, H, W, C) zero-padded at the bottom and right to multiples of ``multiple`` (unchanged if it is one)."""
-    pad_h, pad_w = -x.shape[1] % multiple, -x.shape[2] % multiple
+    # non-negative operands only: a traced graph may divide by truncation (ONNX's integer Div)
+    pad_h, pad_w = ((multiple - n % multiple) % multiple for n in x.shape[1:3])
     return F.pad(x, (0, 0, 0, pad_w, 0, pad_h)) if pad_h or pad_w else x
 
 
@@ -58,9 +59,10 @@ def window_shift(x: torch.Tensor, window: int) -> tuple[int, int]:
 
 def cyclic_shift(x: torch.Tensor, shift: tuple[int, int], back: bool = False) -> torch.Tensor:
     """Roll a (B, H, W, C) map up-left by ``shift`` (down-right with ``back``); no copy for (0, 0)."""
-    if not any(shift):
+    dims = [d for d, s in zip((1, 2), shift) if s]  # only the shifted axes (a roll by 0 trips ONNX runtimes)
+    if not dims:
         return x
-    return torch.roll(x, shift if back else (-shift[0], -shift[1]), dims=(1, 2))
+    return torch.roll(x, [s if back else -s for s in shift if s], dims=dims)
 
 
 def shifted_window_mask(H: int, W: int, window: int, shift: tuple[int, int], device=None) -> torch.Tensor:
@@ -81,7 +83,7 @@ def shifted_window_mask(H: int, W: int, window: int, shift: tuple[int, int], dev
 
 def stage_mask(x: torch.Tensor, window: int) -> torch.Tensor:
     """The shift mask of a stage's shifted blocks for its (B, H, W, C) map, built for the padded size."""
-    H, W = (-(-n // window) * window for n in x.shape[1:3])
+    H, W = ((n + window - 1) // window * window for n in x.shape[1:3])
     return shifted_window_mask(H, W, window, window_shift(x, window), x.device)
 
 
