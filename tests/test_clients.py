@@ -146,7 +146,9 @@ def test_fx_and_create_feature_extractor_give_the_intermediates(name):
 def _export_sweep(name: str, tmp_path) -> None:
     onnxruntime = pytest.importorskip("onnxruntime")
     pytest.importorskip("onnxscript")
-    model, x = build(name), batch()
+    # the TorchScript exporter cannot export an adaptive pool that upsamples (torchvision's AlexNet and
+    # VGG share this): those two export at the size they are made for, where the pool is the identity
+    model, x = build(name), batch(size=(224, 224) if name in ("alexnet", "vgg11") else SIZE)
     with torch.no_grad():
         ref = model(x)
         assert_close(torch.jit.trace(model, x)(x), ref, "torch.jit.trace")
