@@ -43,7 +43,7 @@ def test_v2_exempts_its_position_mlp_and_logit_scales_from_decay():
         model = zoo.create_model("swin_v2_t")
     exempt = model.no_weight_decay()
     assert len(exempt) == 12 * 4 and {n.rsplit(".", 1)[-1] for n in exempt} == {"logit_scale", "weight", "bias"}
-    assert model.size_multiple == 256 and model.img_size == 256
+    assert model.img_size == 256
 
 
 def test_shift_mask_separates_the_wrapped_regions():
@@ -56,12 +56,19 @@ def test_shift_mask_separates_the_wrapped_regions():
     assert set(mask.unique().tolist()) == {0.0, -100.0}
 
 
-def test_sizes_follow_the_window_rule_with_a_clear_error():
-    with pytest.raises(ValueError, match="multiples of 224 .* got img_size 200x200"):
-        zoo.create_model("swin_t", img_size=200)
+@pytest.mark.parametrize("name,size", [("swin_t", (224, 288)), ("swin_v2_t", (200, 250))])
+def test_any_input_size_as_torchvision(name, size):
+    # torchvision pads each attention's map to whole windows (its detection transform pads to 32, not 224)
+    reference = spread_constant_params(torchvision_model(name))
+    assert_equivalent(name, reference, "torchvision", input_size=size, batch=1)
+
+
+def test_sizes_below_one_patch_are_a_clear_error():
+    with pytest.raises(ValueError, match="img_size must be at least the patch size 4"):
+        zoo.create_model("swin_t", img_size=2)
     model = zoo.create_model("swin_t")
-    with pytest.raises(ValueError, match="multiples of 224 .* got an input of 224x300"):
-        model(torch.randn(1, 3, 224, 300))
+    with pytest.raises(ValueError, match="at least 4x4, got 3x300"):
+        model(torch.randn(1, 3, 3, 300))
 
 
 def test_nchw_intermediates_and_decay_exemptions():

@@ -88,3 +88,21 @@ def test_intermediates_are_the_patch_grid_and_decay_exemptions():
     assert torch.equal(maps[1][:, :, 1, 0], tokens[:, 1 + 2])
     names = dict(model.named_parameters())
     assert model.no_weight_decay() == {"pos_embed", "cls_token"} and model.no_weight_decay() <= set(names)
+
+
+def test_dynamic_img_size_and_set_input_size_as_timm():
+    reference = spread_constant_params(timm_model("vit_tiny_patch16_224", dynamic_img_size=True))
+    model = assert_equivalent("vit_ti_16", reference, "timm", input_size=(176, 240), batch=1, dynamic_img_size=True)
+    maps = model.forward_intermediates(torch.randn(1, 3, 96, 64), indices=1)
+    assert [tuple(m.shape) for m in maps] == [(1, 192, 6, 4)]
+    with pytest.raises(ValueError, match="multiples of the patch size 16, got 96x60"):
+        model(torch.randn(1, 3, 96, 60))
+    # set_input_size resamples the position embedding in place, as timm's does
+    fixed = zoo.create_model("vit_ti_16")
+    fixed.load_state_dict(model.state_dict())
+    fixed.set_input_size((160, 256))
+    reference.set_input_size((160, 256))
+    assert fixed.img_size == (160, 256) and fixed.pos_embed.shape == reference.pos_embed.shape
+    assert torch.equal(fixed.pos_embed, reference.pos_embed)
+    with pytest.raises(ValueError, match="patch size of VisionTransformer is fixed at 16"):
+        fixed.set_input_size(patch_size=14)

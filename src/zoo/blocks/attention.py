@@ -7,6 +7,7 @@ per-head logit scale into the normalised queries, so the kernel runs at scale 1.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
@@ -28,6 +29,13 @@ def _log_spaced_offsets(window: int) -> torch.Tensor:
     r = torch.arange(-(window - 1), window, dtype=torch.float32) / (window - 1) * 8
     table = torch.stack(torch.meshgrid(r, r, indexing="ij"), -1)  # 2w−1, 2w−1, 2
     return torch.sign(table) * torch.log2(table.abs() + 1.0) / 3.0
+
+
+def _bias(linear: nn.Module) -> torch.Tensor | None:
+    """The bias of a linear layer, plain or wrapped (PEFT keeps ``.bias``; a dynamically quantized layer
+    answers ``.bias()``)."""
+    bias = getattr(linear, "bias", None)
+    return bias() if inspect.ismethod(bias) else bias  # a tracer's proxy is callable too: not a method
 
 
 class Attention(nn.Module):
@@ -104,11 +112,13 @@ class Attention(nn.Module):
         """Queries, keys and values (B, heads, N, head_dim) of ``x`` (B, N, C), and the attention scale
         (None: head_dim ** −0.5)."""
         B, N, C = x.shape
-        bias = self.qkv.bias
-        if self.cosine and bias is not None:  # V2 learns no key bias
-            bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
-        head_dim = self.qkv.weight.shape[0] // (3 * self.num_heads)  # not -1: a batch of 0 has no size to infer
-        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, head_dim).permute(2, 0, 3, 1, 4)
+        qkv = self.qkv(x)  # called as a module, so hooks, adapters (LoRA) and quantization see it
+        if self.cosine:  # V2 learns no key bias: take back what the projection added
+            key_bias = _bias(self.qkv)
+            if key_bias is not None:
+                qkv = qkv - F.pad(key_bias[C:2 * C], (C, C)).to(qkv.dtype)
+        head_dim = qkv.shape[-1] // (3 * self.num_heads)  # not -1: a batch of 0 has no size to infer
+        q, k, v = qkv.reshape(B, N, 3, self.num_heads, head_dim).permute(2, 0, 3, 1, 4)
         if not self.cosine:
             return q, k, v, self.scale
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
@@ -117,7 +127,10 @@ class Attention(nn.Module):
     def project_out(self, x: torch.Tensor) -> torch.Tensor:
         """The heads' outputs (B, heads, N, head_dim) merged and projected back to (B, N, C)."""
         B, heads, N, head_dim = x.shape
-        return self.proj_drop(self.proj(x.transpose(1, 2).reshape(B, N, heads * head_dim)))
+        # an explicit copy before the merge: the attention kernel's output strides differ between
+        # capture and decomposition (torch.onnx), so a reshape recorded as a view would not replay
+        x = x.transpose(1, 2).clone(memory_format=torch.contiguous_format)
+        return self.proj_drop(self.proj(x.reshape(B, N, heads * head_dim)))
 
     def forward(self, x: torch.Tensor, window_mask: torch.Tensor | None = None) -> torch.Tensor:
         """``x``: (B, N, C). ``window_mask``: an additive (nW, N, N) mask when ``x`` holds nW windows

@@ -28,6 +28,26 @@ from .ops import affine_act, affine_act_pool, layer_norm, se_gate, window_attent
 
 __all__ = ["use_fused", "unfuse", "register_fused", "conv_norm_act", "FusedTwin", "TWINS"]
 
+def _needs_grad(module: nn.Module, x: torch.Tensor) -> bool:
+    """Training: a gradient will flow into ``x`` or one of ``module``'s parameters (the fused inference
+    paths are then left for the module's own forward)."""
+    return torch.is_grad_enabled() and (x.requires_grad or any(p.requires_grad for p in module.parameters()))
+
+
+def unwatched(module: nn.Module) -> bool:
+    """No forward hook (the module's own, a global one, pruning's pre-hook) would miss a call to ``module``."""
+    from torch.nn.modules import module as m
+
+    return not (module._forward_hooks or module._forward_pre_hooks or m._global_forward_hooks
+                or m._global_forward_pre_hooks)
+
+
+def _plain(module: nn.Module, cls: type) -> bool:
+    """``module`` is exactly a ``cls`` (not wrapped by an adapter or quantized) that no hook watches, so a
+    fused path may read its weights without calling it; otherwise the module is called."""
+    return type(module) is cls and unwatched(module)
+
+
 def _norm_affine(norm: nn.BatchNorm2d | nn.Identity, x: torch.Tensor):
     """(scale, shift) with ``norm(x) == x·scale[c] + shift[c]``; batch statistics (and the running-stat update)
     in training, as BatchNorm computes them. (None, None) for no norm."""
@@ -69,9 +89,10 @@ def conv_norm_act(unit: ConvNormAct, x: torch.Tensor, residual: torch.Tensor | N
 def _conv_affine(unit: ConvNormAct, x: torch.Tensor):
     """(y, scale, shift) with ``norm(conv(x)) == y·scale[c] + shift[c]``, or None for a norm the ops do not cover."""
     conv = unit.conv
-    if type(unit.norm) not in (nn.Identity, nn.BatchNorm2d):
+    if type(unit.norm) is not nn.Identity and not _plain(unit.norm, nn.BatchNorm2d):
         return None
-    if type(unit.norm) is nn.Identity and conv.bias is not None and type(conv) is nn.Conv2d and use_kernel(x):
+    if (type(unit.norm) is nn.Identity and conv.bias is not None and _plain(conv, nn.Conv2d) and use_kernel(x)
+            and not _needs_grad(conv, x)):
         # on the GPU the bias is one more pass over the output unless it joins the epilogue
         return conv._conv_forward(x, conv.weight, None), None, conv.bias
     y = conv(x)
@@ -85,8 +106,7 @@ def _excite(unit: ConvNormAct, se: nn.Module | None, x: torch.Tensor) -> torch.T
         x = unit(x)
         return x if se is None else se(x)
     gate, name = gate_name(se.gate), act_name(unit.act)
-    training = torch.is_grad_enabled() and (x.requires_grad or unit.conv.weight.requires_grad)
-    if gate is None or name is None or training:
+    if gate is None or name is None or _needs_grad(unit, x):
         return se(unit(x))
     conv_affine = _conv_affine(unit, x)
     if conv_affine is None:
@@ -144,8 +164,7 @@ def _inverted_residual_forward(self: InvertedResidual | FusedMBConv, x):
 def _attention_forward(self: Attention, x, window_mask=None):
     """Windowed attention with a relative-position bias (Swin, V1 and V2) as one kernel in inference:
     scores, bias, shift mask, softmax and the value product without writing the score tensor."""
-    training = torch.is_grad_enabled() and (x.requires_grad or self.qkv.weight.requires_grad)
-    if self.position_bias is None or training or (self.training and self.attn_drop > 0):
+    if self.position_bias is None or _needs_grad(self, x) or (self.training and self.attn_drop > 0):
         return Attention.forward(self, x, window_mask)
     q, k, v, scale = self.project_qkv(x)
     N = x.shape[1]
@@ -155,7 +174,7 @@ def _attention_forward(self: Attention, x, window_mask=None):
 
 def _squeeze_excite_forward(self: SqueezeExcite, x):
     gate = gate_name(self.gate)
-    if gate is None or x.ndim != 4 or (torch.is_grad_enabled() and (x.requires_grad or self.fc2.weight.requires_grad)):
+    if gate is None or x.ndim != 4 or _needs_grad(self, x):
         return SqueezeExcite.forward(self, x)  # the gate op is for inference
     logits = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))
     return se_gate(x, logits.reshape(x.shape[0], x.shape[1]), gate)
@@ -184,7 +203,8 @@ def _convnext_block_forward(self: ConvNeXtBlock, x):
 def _swin_block_forward(self: SwinBlock, x, shift=(0, 0), mask=None):
     """Swin V2's post-norms, each fused with its residual add (the attention and the norms have twins of
     their own)."""
-    if not self.post_norm or (self.training and isinstance(self.drop_path, DropPath)):
+    if (not self.post_norm or (self.training and isinstance(self.drop_path, DropPath))
+            or not all(isinstance(n, nn.LayerNorm) and unwatched(n) for n in (self.norm1, self.norm2))):
         return SwinBlock.forward(self, x, shift, mask)
     for norm, branch in ((self.norm1, lambda x: self._attention(x, shift, mask)), (self.norm2, self.mlp)):
         x = layer_norm(branch(x), norm.weight, norm.bias, norm.eps, residual=x)

@@ -13,7 +13,16 @@ from typing import Sequence
 import torch
 from torch import nn
 
-__all__ = ["Backbone", "FeatureInfo", "FeatureExtractor"]
+__all__ = ["Backbone", "FeatureInfo", "FeatureExtractor", "tracing"]
+
+
+def tracing() -> bool:
+    """True inside a graph capture (FX, TorchScript tracing, dynamo/export, ONNX): the input checks, which
+    branch on the input's shape, step aside there and keep their clear errors in eager."""
+    if torch.jit.is_scripting():
+        return False
+    return (torch.fx._symbolic_trace.is_fx_symbolic_tracing() or torch.jit.is_tracing()
+            or torch.compiler.is_compiling())
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,14 @@ class Backbone(nn.Module):
 
     in_chans: int = 3
     min_input_size: int = 1  # smallest height/width the network accepts
+    stem_names: tuple[str, ...] = ()  # attributes that run before stages[0] (frozen with it by ``frozen_stages``)
     feature_info: list[FeatureInfo]
 
     # -------------------------------------------------------------------------------------- input checks
     def check_input(self, x: torch.Tensor) -> None:
         """Raise a ValueError saying what was expected when ``x`` cannot go through the network."""
+        if tracing():
+            return
         if x.ndim != 4:
             raise ValueError(
                 f"{type(self).__name__} expects a 4-D batch (N, {self.in_chans}, H, W), got shape {tuple(x.shape)}"
@@ -163,18 +175,21 @@ class FeatureExtractor(nn.Module):
             raise ValueError(f"frozen_stages={frozen_stages}, but the backbone has stages 0..{len(model.stages) - 1}")
         self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
-        for stage in self._frozen():
-            stage.requires_grad_(False)
+        for part in self._frozen():
+            part.requires_grad_(False)
         self.train(model.training)
 
-    def _frozen(self) -> list[nn.Module]:
-        return list(self.model.stages)[: self.frozen_stages + 1]
+    def _frozen(self) -> list[nn.Module | nn.Parameter]:
+        """The frozen stages, the stem (patch embedding, position embedding, class token) with the first."""
+        stem = [getattr(self.model, name) for name in self.model.stem_names] if self.frozen_stages >= 0 else []
+        return stem + list(self.model.stages)[: self.frozen_stages + 1]
 
     def train(self, mode: bool = True) -> "FeatureExtractor":
         super().train(mode)
         if mode:
-            for stage in self._frozen():
-                stage.eval()
+            for part in self._frozen():
+                if isinstance(part, nn.Module):
+                    part.eval()
             if self.norm_eval:
                 for m in self.modules():
                     if isinstance(m, nn.modules.batchnorm._BatchNorm):

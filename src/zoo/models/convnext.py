@@ -66,6 +66,8 @@ class ConvNeXt(Backbone):
         layer_scale: initial value of every block's layer scale.
     """
 
+    stem_names = ("stem",)
+
     def __init__(
         self,
         depths: tuple[int, ...] = (3, 3, 9, 3),

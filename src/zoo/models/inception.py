@@ -23,7 +23,7 @@ from torch import nn
 from zoo.blocks import ClassifierHead, Concat, ConvNormAct, ScaledResidual, drop_path_rates
 from zoo.registry import register
 
-from .base import Backbone, FeatureInfo
+from .base import Backbone, FeatureInfo, tracing
 from .foreign import mmpretrain_keys
 
 __all__ = ["GoogLeNet", "InceptionV3", "InceptionV4", "InceptionResNetV2", "GoogLeNetOutputs", "InceptionOutputs"]
@@ -85,7 +85,7 @@ class _Inception(Backbone):
         if self.aux_heads is None or not self.training:
             return super().forward(x)
         self.check_input(x)
-        if x.shape[2] < self.aux_min_input_size or x.shape[3] < self.aux_min_input_size:
+        if not tracing() and (x.shape[2] < self.aux_min_input_size or x.shape[3] < self.aux_min_input_size):
             raise ValueError(
                 f"{type(self).__name__}'s auxiliary classifiers need an input of at least "
                 f"{self.aux_min_input_size}x{self.aux_min_input_size} in training, got {x.shape[2]}x{x.shape[3]}"

@@ -7,13 +7,16 @@ window so information crosses window borders. A patch-merging layer halves the r
 stages, giving feature maps at strides 4, 8, 16, 32 like a CNN. V2 normalises after each residual
 branch instead of before, uses scaled cosine attention and a continuous (MLP) position bias.
 
-Maps run channels-last (B, H, W, C) through the network; ``forward_intermediates`` gives NCHW.
+Maps run channels-last (B, H, W, C) through the network; ``forward_intermediates`` gives NCHW. Any input
+size runs, as in torchvision: each attention pads its map to whole windows (the shift mask is built for the
+padded map) and crops the padding off again; patch merging pads to even sizes.
 """
 
 from __future__ import annotations
 
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, drop_path_rates
@@ -23,7 +26,7 @@ from zoo.registry import register
 from .base import Backbone, FeatureInfo
 from .foreign import mmpretrain_keys
 
-__all__ = ["SwinTransformer", "SwinBlock", "shifted_window_mask"]
+__all__ = ["SwinTransformer", "SwinBlock", "shifted_window_mask", "stage_mask"]
 
 SHIFT_MASK = -100.0  # the references' additive mask between tokens from different image regions
 
@@ -42,8 +45,29 @@ def window_merge(x: torch.Tensor, window: int, H: int, W: int) -> torch.Tensor:
     return x.reshape(-1, H, W, C)
 
 
+def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
+    """(B, H, W, C) zero-padded at the bottom and right to multiples of ``multiple`` (unchanged if it is one)."""
+    # non-negative operands only: a traced graph may divide by truncation (ONNX's integer Div)
+    pad_h, pad_w = ((multiple - n % multiple) % multiple for n in x.shape[1:3])
+    return F.pad(x, (0, 0, 0, pad_w, 0, pad_h)) if pad_h or pad_w else x
+
+
+def window_shift(x: torch.Tensor, window: int) -> tuple[int, int]:
+    """The shift of a (B, H, W, C) map's shifted blocks: half a window along each axis that holds more
+    than one window (a single window has nothing to shift along it; both references agree)."""
+    return tuple(window // 2 if n > window else 0 for n in x.shape[1:3])
+
+
+def cyclic_shift(x: torch.Tensor, shift: tuple[int, int], back: bool = False) -> torch.Tensor:
+    """Roll a (B, H, W, C) map up-left by ``shift`` (down-right with ``back``); no copy for (0, 0)."""
+    dims = [d for d, s in zip((1, 2), shift) if s]  # only the shifted axes (a roll by 0 trips ONNX runtimes)
+    if not dims:
+        return x
+    return torch.roll(x, [s if back else -s for s in shift if s], dims=dims)
+
+
 def shifted_window_mask(H: int, W: int, window: int, shift: tuple[int, int], device=None) -> torch.Tensor:
-    """The (windows, window², window²) additive mask of shifted-window attention.
+    """The (windows, window², window²) additive mask of shifted-window attention on an H×W map (whole windows).
 
     After the cyclic shift, a window at the bottom/right border holds pixels from up to three image
     regions per axis that were not neighbours; tokens attend only within their own region.
@@ -58,29 +82,38 @@ def shifted_window_mask(H: int, W: int, window: int, shift: tuple[int, int], dev
     return torch.zeros(same.shape, device=device).masked_fill_(~same, SHIFT_MASK)
 
 
+def stage_mask(x: torch.Tensor, window: int) -> torch.Tensor:
+    """The shift mask of a stage's shifted blocks for its (B, H, W, C) map, built for the padded size."""
+    H, W = ((n + window - 1) // window * window for n in x.shape[1:3])
+    return shifted_window_mask(H, W, window, window_shift(x, window), x.device)
+
+
+# shape-dependent Python: graph tracers (torch.fx, create_feature_extractor) record these as calls
+for _name in ("pad_to_multiple", "window_shift", "cyclic_shift", "stage_mask"):
+    torch.fx.wrap(_name)
+
+
 class SwinBlock(nn.Module):
     """(Shifted) window attention and an MLP, each a residual branch; pre-norm (V1) or post-norm (V2)."""
 
-    def __init__(self, dim: int, num_heads: int, window: int, mlp_ratio: float = 4.0, drop_path: float = 0.0,
-                 v2: bool = False, drop: float = 0.0, attn_drop: float = 0.0):
+    def __init__(self, dim: int, *, num_heads: int, window: int, mlp_ratio: float = 4.0, drop_path: float = 0.0,
+                 v2: bool = False, proj_drop: float = 0.0, attn_drop: float = 0.0):
         super().__init__()
         self.window = window
         self.post_norm = v2
         self.norm1 = nn.LayerNorm(dim)
-        self.attn = Attention(dim, num_heads, attn_drop=attn_drop, proj_drop=drop, window=window,
+        self.attn = Attention(dim, num_heads, attn_drop=attn_drop, proj_drop=proj_drop, window=window,
                               position_bias="mlp" if v2 else "table", cosine=v2)
         self.norm2 = nn.LayerNorm(dim)
-        self.mlp = Mlp(dim, int(dim * mlp_ratio), proj_drop=drop)
+        self.mlp = Mlp(dim, int(dim * mlp_ratio), proj_drop=proj_drop)
         self.drop_path = DropPath(drop_path) if drop_path > 0 else nn.Identity()
 
     def _attention(self, x: torch.Tensor, shift: tuple[int, int], mask: torch.Tensor | None) -> torch.Tensor:
         _, H, W, _ = x.shape
-        if any(shift):
-            x = torch.roll(x, (-shift[0], -shift[1]), dims=(1, 2))
-        x = window_merge(self.attn(window_partition(x, self.window), mask), self.window, H, W)
-        if any(shift):
-            x = torch.roll(x, shift, dims=(1, 2))
-        return x
+        x = cyclic_shift(pad_to_multiple(x, self.window), shift)
+        _, pad_h, pad_w, _ = x.shape
+        x = window_merge(self.attn(window_partition(x, self.window), mask), self.window, pad_h, pad_w)
+        return cyclic_shift(x, shift, back=True)[:, :H, :W]
 
     def forward(self, x: torch.Tensor, shift: tuple[int, int] = (0, 0), mask: torch.Tensor | None = None):
         if self.post_norm:
@@ -100,6 +133,7 @@ class PatchMerging(nn.Module):
         self.norm = nn.LayerNorm(2 * dim if v2 else 4 * dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = pad_to_multiple(x, 2)  # an odd side gets a zero row/column, as in torchvision
         B, H, W, C = x.shape
         # channel order (0,0), (1,0), (0,1), (1,1) as (row, column) offsets: the references' order
         x = x.view(B, H // 2, 2, W // 2, 2, C).permute(0, 1, 3, 4, 2, 5).reshape(B, H // 2, W // 2, 4 * C)
@@ -109,40 +143,42 @@ class PatchMerging(nn.Module):
 class SwinStage(nn.Module):
     """Optional patch merging, then blocks alternating plain and shifted windows.
 
-    The shift mask depends only on the map size: it is built once per forward and shared by the
-    stage's shifted blocks, each of which adds its own position bias to it.
+    The shift and its mask depend only on the map size: they are made once per forward and shared by
+    the stage's shifted blocks, each of which adds its own position bias to the mask. A map of one window
+    gets a mask of zeros, so that a traced graph holds one path for every size.
     """
 
-    def __init__(self, dim: int, depth: int, num_heads: int, window: int, drop_paths: list[float],
-                 downsample: bool, v2: bool, mlp_ratio: float = 4.0, drop: float = 0.0, attn_drop: float = 0.0):
+    def __init__(self, dim: int, depth: int, *, num_heads: int, window: int, drop_paths: list[float],
+                 downsample: bool, v2: bool, mlp_ratio: float = 4.0, proj_drop: float = 0.0, attn_drop: float = 0.0):
         super().__init__()
         self.window = window
         self.downsample = PatchMerging(dim // 2, v2) if downsample else nn.Identity()
         self.blocks = nn.ModuleList(
-            SwinBlock(dim, num_heads, window, mlp_ratio, drop_paths[j], v2, drop, attn_drop) for j in range(depth)
+            SwinBlock(dim, num_heads=num_heads, window=window, mlp_ratio=mlp_ratio, drop_path=drop_paths[j], v2=v2,
+                      proj_drop=proj_drop, attn_drop=attn_drop) for j in range(depth)
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.downsample(x)
-        _, H, W, _ = x.shape
-        # a map of a single window along an axis has nothing to shift along it (both references agree)
-        shift = tuple(self.window // 2 if n > self.window else 0 for n in (H, W))
-        mask = shifted_window_mask(H, W, self.window, shift, x.device) if any(shift) else None
+        shift = window_shift(x, self.window)
+        mask = stage_mask(x, self.window) if len(self.blocks) > 1 else None
         for j, block in enumerate(self.blocks):
             x = block(x, shift, mask) if j % 2 else block(x)
         return x
 
 
 class SwinTransformer(Backbone):
+
     """Patch embedding (4×4) → 4 stages of window-attention blocks → LayerNorm → average pool → linear.
 
     Args:
         embed_dim, depths, num_heads, window_size: Table 7 (V1) / the V2 paper's T/S/B.
         v2: Swin V2's post-norm blocks, cosine attention, continuous position bias and patch merging.
-        img_size: the input size the model is made for. Windows tile every stage without padding, so
-            height and width must be multiples of patch × window × 2^(stages − 1) (224 for V1, 256 for
-            V2); any such size runs.
+        img_size: the input size the model is made for (its preprocessing); any size of at least one
+            patch runs, as in torchvision (windows are padded per stage).
     """
+
+    stem_names = ("patch_embed",)
 
     def __init__(
         self,
@@ -163,16 +199,18 @@ class SwinTransformer(Backbone):
     ):
         super().__init__()
         self.in_chans = in_chans
-        self.size_multiple = patch_size * window_size * 2 ** (len(depths) - 1)
-        self._check_size(*((img_size, img_size) if isinstance(img_size, int) else img_size), what="img_size")
+        self.min_input_size = patch_size
+        if min((img_size,) if isinstance(img_size, int) else img_size) < patch_size:
+            raise ValueError(f"img_size must be at least the patch size {patch_size}, got {img_size}")
         self.img_size = img_size if isinstance(img_size, int) else tuple(img_size)
         self.patch_embed = PatchEmbed(patch_size, in_chans, embed_dim, norm=nn.LayerNorm, layout="nhwc")
         rates = drop_path_rates(drop_path_rate, list(depths))
         stages, self.feature_info = [], []
         for i, (depth, heads) in enumerate(zip(depths, num_heads)):
             dim = embed_dim * 2**i
-            stages.append(SwinStage(dim, depth, heads, window_size, rates[i], i > 0, v2, mlp_ratio,
-                                    proj_drop_rate, attn_drop_rate))
+            stages.append(SwinStage(dim, depth, num_heads=heads, window=window_size, drop_paths=rates[i],
+                                    downsample=i > 0, v2=v2, mlp_ratio=mlp_ratio, proj_drop=proj_drop_rate,
+                                    attn_drop=attn_drop_rate))
             self.feature_info.append(FeatureInfo(dim, patch_size * 2**i, f"stages.{i}"))
         self.stages = nn.Sequential(*stages)
         self.norm = nn.LayerNorm(dim)
@@ -182,18 +220,6 @@ class SwinTransformer(Backbone):
                 nn.init.normal_(m.weight, std=0.02)
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
-
-    def _check_size(self, h: int, w: int, what: str) -> None:
-        m = self.size_multiple
-        if h <= 0 or w <= 0 or h % m or w % m:
-            raise ValueError(
-                f"{type(self).__name__} needs height and width that are multiples of {m} (patch × window × "
-                f"2^(stages − 1), so that windows tile every stage), got {what} {h}x{w}"
-            )
-
-    def check_input(self, x: torch.Tensor) -> None:
-        super().check_input(x)
-        self._check_size(x.shape[2], x.shape[3], what="an input of")
 
     def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
         return self.patch_embed(x)

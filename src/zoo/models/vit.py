@@ -20,7 +20,7 @@ from zoo.blocks import Attention, ClassifierHead, DropPath, Mlp, PatchEmbed, dro
 from zoo.keys import rename_keys
 from zoo.registry import register
 
-from .base import Backbone, FeatureInfo
+from .base import Backbone, FeatureInfo, tracing
 from .foreign import mmpretrain_keys
 
 __all__ = ["VisionTransformer", "EncoderBlock", "resample_pos_embed"]
@@ -50,16 +50,21 @@ def _pair(size: int | tuple[int, int]) -> tuple[int, int]:
 
 
 class VisionTransformer(Backbone):
+
     """Patch embedding → [class token; patches] + position embedding → ``depth`` blocks → LayerNorm → head.
 
     Args:
         patch_size, embed_dim, depth, num_heads, mlp_ratio: Table 1 of the paper.
         img_size: the input size (int or (h, w), multiples of ``patch_size``) the position embedding is
-            made for; the network takes exactly this size. Weights made at another size load after
-            :func:`resample_pos_embed`.
+            made for; the network takes exactly this size unless ``dynamic_img_size``. Weights made at
+            another size load after :func:`resample_pos_embed`; ``set_input_size`` changes it in place.
+        dynamic_img_size: take any input of at least one patch (timm's option): the position embedding
+            is resampled to the input's patch grid at run time.
         drop_rate: dropout before the classifier; ``attn_drop_rate`` on attention weights and
             ``proj_drop_rate`` after the position embedding and each projection inside the blocks.
     """
+
+    stem_names = ("patch_embed", "cls_token", "pos_embed")
 
     def __init__(
         self,
@@ -75,15 +80,14 @@ class VisionTransformer(Backbone):
         drop_path_rate: float = 0.0,
         attn_drop_rate: float = 0.0,
         proj_drop_rate: float = 0.0,
+        dynamic_img_size: bool = False,
     ):
         super().__init__()
-        h, w = _pair(img_size)
-        if h % patch_size or w % patch_size or h <= 0 or w <= 0:
-            raise ValueError(f"img_size must be a positive multiple of the patch size {patch_size}, got {img_size}")
-        self.img_size = img_size if isinstance(img_size, int) else (h, w)
         self.in_chans = in_chans
         self.patch_size = patch_size
-        self.grid_size = (h // patch_size, w // patch_size)
+        self.min_input_size = patch_size
+        self.dynamic_img_size = dynamic_img_size
+        self._set_img_size(img_size)
         self.patch_embed = PatchEmbed(patch_size, in_chans, embed_dim, layout="tokens")
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, 1 + self.grid_size[0] * self.grid_size[1], embed_dim))
@@ -98,6 +102,26 @@ class VisionTransformer(Backbone):
         self.head = ClassifierHead(embed_dim, num_classes, pool="token", drop_rate=drop_rate)
         self._init_weights()
 
+    def _set_img_size(self, img_size: int | tuple[int, int]) -> None:
+        h, w = _pair(img_size)
+        if h % self.patch_size or w % self.patch_size or h <= 0 or w <= 0:
+            raise ValueError(f"img_size must be a positive multiple of the patch size {self.patch_size}, got {img_size}")
+        self.img_size = img_size if isinstance(img_size, int) else (h, w)
+        self.grid_size = (h // self.patch_size, w // self.patch_size)
+
+    def set_input_size(self, img_size: int | tuple[int, int] | None = None, patch_size: int | None = None) -> None:
+        """Make the model for another input size (timm's method): the position embedding is resampled to
+        the new patch grid in place. The patch size is part of the weights and cannot change."""
+        if patch_size is not None and _pair(patch_size) != _pair(self.patch_size):
+            raise ValueError(f"the patch size of {type(self).__name__} is fixed at {self.patch_size}, got {patch_size}")
+        if img_size is None:
+            return
+        old_grid = self.grid_size
+        self._set_img_size(img_size)
+        with torch.no_grad():
+            pos = resample_pos_embed(self.pos_embed.data, self.grid_size, old_grid)
+        self.pos_embed = nn.Parameter(pos, requires_grad=self.pos_embed.requires_grad)
+
     def _init_weights(self) -> None:
         # timm's truncated normal (std 0.02, cut at ±2 = 100 std) never truncates: a plain normal is
         # the same distribution and several times faster to draw for the large models
@@ -110,25 +134,38 @@ class VisionTransformer(Backbone):
 
     def check_input(self, x: torch.Tensor) -> None:
         super().check_input(x)
+        if tracing():
+            return
+        size = tuple(x.shape[2:])
+        if self.dynamic_img_size and (size[0] % self.patch_size or size[1] % self.patch_size):
+            raise ValueError(
+                f"{type(self).__name__} (dynamic_img_size) takes heights and widths that are multiples of the "
+                f"patch size {self.patch_size}, got {size[0]}x{size[1]}"
+            )
         expected = _pair(self.img_size)
-        if tuple(x.shape[2:]) != expected:
+        if not self.dynamic_img_size and size != expected:
             raise ValueError(
                 f"{type(self).__name__} was built for {expected[0]}x{expected[1]} inputs (img_size={self.img_size}), "
-                f"got {x.shape[2]}x{x.shape[3]}; build it with img_size=<a multiple of the patch size "
-                f"{self.patch_size}> for another size"
+                f"got {size[0]}x{size[1]}; build it with img_size=<a multiple of the patch size "
+                f"{self.patch_size}> or dynamic_img_size=True for another size"
             )
 
     def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
+        pos_embed = self.pos_embed
+        if self.dynamic_img_size:
+            # the grid of this input, kept for to_nchw
+            self.input_grid = (x.shape[-2] // self.patch_size, x.shape[-1] // self.patch_size)
+            pos_embed = resample_pos_embed(pos_embed, self.input_grid, self.grid_size)
         x = self.patch_embed(x)
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
-        return self.pos_drop(x + self.pos_embed)
+        return self.pos_drop(x + pos_embed)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Tokens (B, 1 + patches, C) after the final norm; the class token first."""
         return self.norm(super().forward_features(x))
 
     def to_nchw(self, x: torch.Tensor, index: int) -> torch.Tensor:
-        return x[:, 1:].transpose(1, 2).unflatten(2, self.grid_size)
+        return x[:, 1:].transpose(1, 2).unflatten(2, self.input_grid if self.dynamic_img_size else self.grid_size)
 
     def no_weight_decay(self) -> set[str]:
         return {"pos_embed", "cls_token"}
@@ -171,6 +208,9 @@ def resample_pos_embed(
     grid = F.interpolate(grid, size=(new_h, new_w), mode="bicubic", align_corners=False, antialias=True)
     grid = grid.permute(0, 2, 3, 1).reshape(1, new_h * new_w, -1).to(pos_embed.dtype)
     return torch.cat([prefix, grid], dim=1)
+
+
+torch.fx.wrap("resample_pos_embed")  # shape-dependent Python: graph tracers record it as one call
 
 
 #              patch, width, depth, heads   (Table 1; Ti and S from DeiT)
