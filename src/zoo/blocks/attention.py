@@ -82,17 +82,19 @@ class Attention(nn.Module):
 
     def bias_table(self) -> torch.Tensor | None:
         """The learned bias per relative offset, ((2·window − 1)², heads), or None."""
-        if self.position_bias is None:
-            return None
-        if self.position_bias == "table":
+        # hasattr, not position_bias: TorchScript then compiles only the branch this layer has
+        if hasattr(self, "relative_position_bias_table"):
             return self.relative_position_bias_table
-        return 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+        if hasattr(self, "cpb_mlp"):
+            return 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+        return None
 
     def relative_bias(self) -> torch.Tensor | None:
         """The (heads, N, N) additive bias of this layer's window, or None."""
-        table = self.bias_table()
-        if table is None:
+        if not hasattr(self, "relative_position_index"):  # no position bias (hasattr: as in bias_table)
             return None
+        table = self.bias_table()
+        assert table is not None
         n = self.window * self.window
         return table[self.relative_position_index].view(n, n, -1).permute(2, 0, 1)
 
@@ -103,8 +105,8 @@ class Attention(nn.Module):
         bias = self.qkv.bias
         if self.cosine and bias is not None:  # V2 learns no key bias
             bias = torch.cat([bias[:C], torch.zeros_like(bias[C:2 * C]), bias[2 * C:]])
-        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
-        if not self.cosine:
+        q, k, v = F.linear(x, self.qkv.weight, bias).view(B, N, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4).unbind(0)
+        if not hasattr(self, "logit_scale"):  # not cosine (hasattr: TorchScript then skips the rest)
             return q, k, v, None
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
         return q, F.normalize(k, dim=-1), v, 1.0
