@@ -42,6 +42,7 @@ class ClassifierHead(nn.Module):
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
         self._check_pool(pool, num_classes)
         self.pool = "none" if pool is None else pool  # a str for TorchScript
+        self.default_pool = self.pool
         self.in_chs = in_chs
         self.pre_logits = pre_logits if pre_logits is not None else nn.Identity()
         self.num_features = num_features or in_chs
@@ -60,6 +61,8 @@ class ClassifierHead(nn.Module):
         old layer's); ``pool`` replaces the pooling (None keeps it)."""
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
+        if pool is None and self.pool == "" and num_classes:  # classes again after "": the model's own pooling
+            pool = self.default_pool
         self._check_pool(self.pool if pool is None else pool, num_classes)
         if device is None and dtype is None:
             ref = next(iter([*self.fc.parameters(), *self.pre_logits.parameters()]), None)
