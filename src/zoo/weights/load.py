@@ -183,7 +183,7 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
             )
         config = _read_config(config_path)
         if timm_format.is_timm_config(config):  # written by timm.models.save_for_hf
-            return timm_format.spec_from_config(config, str(path), timm_format.folder_weights(path))
+            return WeightSpec(**timm_format.spec_fields(config, str(path), timm_format.folder_weights(path)))
         return _from_zoo_config(config, str(path), lambda: weights)
     if path.is_file():
         return WeightSpec(origin=str(path), fetch=lambda: path)

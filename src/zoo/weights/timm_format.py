@@ -21,7 +21,7 @@ from torch import nn
 
 from zoo.registry import model_info, resolve_name
 
-__all__ = ["is_timm_config", "spec_from_config", "save_timm_folder", "timm_name"]
+__all__ = ["is_timm_config", "spec_fields", "save_timm_folder", "timm_name"]
 
 # pretrained_cfg fields of timm's config the zoo keeps: the preprocessing the weights expect
 DATA_FIELDS = ("input_size", "interpolation", "mean", "std", "crop_pct", "crop_mode", "license")
@@ -32,11 +32,9 @@ def is_timm_config(config: dict[str, Any]) -> bool:
     return "architecture" in config and config.get("library") != "zoo"
 
 
-def spec_from_config(config: dict[str, Any], origin: str, fetch: Callable[[], Path]):
-    """The ``WeightSpec`` of a timm folder: the zoo model its ``architecture`` names (a timm alias), the
-    keywords the alias and ``model_args`` set, and the weights' preprocessing."""
-    from .load import WeightSpec
-
+def spec_fields(config: dict[str, Any], origin: str, fetch: Callable[[], Path]) -> dict[str, Any]:
+    """The ``WeightSpec`` fields of a timm folder: the zoo model its ``architecture`` names (a timm alias),
+    the keywords the alias and ``model_args`` set, and the weights' preprocessing."""
     canonical, alias_kwargs = resolve_name(config["architecture"])
     # timm records the factory's arguments; global_pool is timm's default pooling of the network, which the
     # zoo's model has already (a non-default one is create_model(..., global_pool=...)'s business)
@@ -46,8 +44,8 @@ def spec_from_config(config: dict[str, Any], origin: str, fetch: Callable[[], Pa
     cfg = config.get("pretrained_cfg", {})
     pretrained_cfg = {k: tuple(v) if isinstance(v, list) else v for k, v in cfg.items() if k in DATA_FIELDS}
     pretrained_cfg.update(weights=origin, num_classes=config.get("num_classes"))
-    return WeightSpec(origin=origin, fetch=fetch, source="timm", kwargs=kwargs, model=canonical,
-                      pretrained_cfg=pretrained_cfg)
+    return dict(origin=origin, fetch=fetch, source="timm", kwargs=kwargs, model=canonical,
+                pretrained_cfg=pretrained_cfg)
 
 
 def folder_weights(path: Path) -> Callable[[], Path]:
