@@ -23,7 +23,7 @@ batch = ((image - mean[:, None, None]) / std[:, None, None]).unsqueeze(0)
 
 with torch.no_grad():
     logits = model(batch)
-    features = model.forward_intermediates(batch)
+    features = model.forward_intermediates(batch, intermediates_only=True)
 params = sum(p.numel() for p in model.parameters())
 print(f"input {tuple(batch.shape)} -> logits {tuple(logits.shape)}; {params:,} parameters "
       f"({params * 4 / 2**20:.1f} MiB in fp32)")

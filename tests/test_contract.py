@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 import zoo
-from zoo.models.base import Backbone, FeatureExtractor, FeatureInfo
+from zoo.models.base import Backbone, FeatureExtractor, FeatureInfo, FeatureInfoList
 
 NAMES = zoo.list_models()
 # the largest models cost seconds to build: part of the sweep, marked slow
@@ -75,6 +75,47 @@ def test_interface(built):
     assert isinstance(model.no_weight_decay(), set)
 
 
+# timm's signatures (timm 1.0.31's models), as (name, default) per parameter after self
+TIMM_SIGNATURES = {
+    "forward_intermediates": [("x", inspect.Parameter.empty), ("indices", None), ("norm", False),
+                              ("stop_early", False), ("output_fmt", "NCHW"), ("intermediates_only", False)],
+    "reset_classifier": [("num_classes", inspect.Parameter.empty), ("global_pool", None)],
+    "group_matcher": [("coarse", False)],
+    "set_grad_checkpointing": [("enable", True)],
+    "prune_intermediate_layers": [("indices", 1), ("prune_norm", False), ("prune_head", True)],
+    "get_classifier": [],
+    "forward_head": [("x", inspect.Parameter.empty), ("pre_logits", False)],
+}
+
+
+def test_timm_contract(built):
+    """Every name the zoo shares with timm has timm's signature and returns what timm's does."""
+    name, model = built
+    for method, expected in TIMM_SIGNATURES.items():
+        params = [(p.name, p.default) for p in inspect.signature(getattr(model, method)).parameters.values()]
+        assert params == expected, f"{name}.{method}{params} differs from timm's {expected}"
+    info = model.feature_info
+    assert isinstance(info, FeatureInfoList)
+    assert all({"num_chs", "reduction", "module"} <= set(f) for f in info)
+    assert info.channels() == [f["num_chs"] for f in info] and info.reduction() == [f.reduction for f in info]
+    assert info.module_name() == [f.module for f in info] and info.channels(-1) == info[-1].channels
+    assert model.get_classifier() is model.head.fc
+    assert isinstance(model.head_hidden_size, int) and model.head_hidden_size > 0
+    cfg = model.default_cfg
+    assert cfg is model.pretrained_cfg
+    for key in ("input_size", "num_classes", "pool_size", "first_conv", "classifier", "fixed_input_size", "mean", "std"):
+        assert key in cfg, f"{name}: pretrained_cfg has no {key!r}"
+    assert cfg["input_size"][0] == model.in_chans and cfg["num_classes"] == model.num_classes
+    keys = model.state_dict()
+    assert cfg["first_conv"] + ".weight" in keys and cfg["classifier"] + ".weight" in keys
+    from timm.models._manipulate import group_parameters
+
+    groups = group_parameters(model, model.group_matcher(coarse=False), reverse=True)
+    coarse = group_parameters(model, model.group_matcher(coarse=True), reverse=True)
+    assert set(groups) == {n for n, _ in model.named_parameters()}
+    assert len(set(groups.values())) >= len(set(coarse.values())) > 2, f"{name}: too few parameter groups"
+
+
 def test_forward_head_features_and_reset(built):
     name, model = built
     x = torch.randn(2, model.in_chans, *input_size(model))
@@ -84,17 +125,25 @@ def test_forward_head_features_and_reset(built):
         pooled = model.forward_head(feats, pre_logits=True)
         assert torch.equal(logits, model(x))
     assert logits.shape == (2, default_classes(name))
-    assert pooled.shape == (2, model.num_features)
-    fc = model.head.fc
+    assert pooled.shape == (2, model.head_hidden_size)
+    assert feats.shape[-1 if feats.ndim == 3 else 1] == model.num_features  # timm's meaning: the map's width
+    fc, pool = model.head.fc, getattr(model.head, "pool", None)
     try:  # forward is forward_head ∘ forward_features (checked above): the head alone shows the reset
         model.reset_classifier(7)
         with torch.no_grad():
             assert model.forward_head(feats).shape == (2, 7) and model.num_classes == 7
         model.reset_classifier(0)
         with torch.no_grad():
-            assert model.forward_head(feats).shape == (2, model.num_features)
+            assert model.forward_head(feats).shape == (2, model.head_hidden_size)
+        model.reset_classifier(0, "")  # no pooling: the feature map itself
+        with torch.no_grad():
+            assert torch.equal(model.forward_head(feats), feats)
+        with pytest.raises(ValueError, match="global_pool"):
+            model.reset_classifier(0, "not_a_pool")
     finally:
         model.head.fc, model.head.num_classes = fc, default_classes(name)
+        if pool is not None:
+            model.head.pool = pool
 
 
 def test_intermediates_match_feature_info(built):
@@ -102,8 +151,12 @@ def test_intermediates_match_feature_info(built):
     h, w = input_size(model)
     x = torch.randn(1, model.in_chans, h, w)
     with torch.no_grad():
-        maps = model.forward_intermediates(x)
-        last_two = model.forward_intermediates(x, indices=2)
+        final, maps = model.forward_intermediates(x)
+        last_two = model.forward_intermediates(x, indices=2, intermediates_only=True)
+        first = model.forward_intermediates(x, indices=[0], stop_early=True, intermediates_only=True)
+        nhwc = model.forward_intermediates(x, indices=[-1], output_fmt="NHWC", intermediates_only=True)
+        assert torch.equal(final, model.forward_features(x))
+    assert torch.equal(first[0], maps[0]) and torch.equal(nhwc[0], maps[-1].permute(0, 2, 3, 1))
     assert len(maps) == len(model.feature_info)
     for fmap, info in zip(maps, model.feature_info):
         assert fmap.ndim == 4 and fmap.shape[1] == info.channels, (tuple(fmap.shape), info)
@@ -112,6 +165,20 @@ def test_intermediates_match_feature_info(built):
         )
     assert [t.shape for t in last_two] == [t.shape for t in maps[-2:]]
     assert torch.allclose(last_two[-1], maps[-1])
+
+
+def test_grad_checkpointing_keeps_outputs(built):
+    name, model = built
+    x = torch.randn(1, model.in_chans, *input_size(model))
+    try:
+        ref = model(x)  # eval mode, gradients on: checkpointing is active
+        model.set_grad_checkpointing(True)
+        out = model(x)
+        out.sum().backward()
+    finally:
+        model.set_grad_checkpointing(False)
+        model.zero_grad(set_to_none=True)
+    assert torch.equal(out, ref)
 
 
 def test_keywords(built):

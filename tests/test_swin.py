@@ -74,7 +74,7 @@ def test_sizes_below_one_patch_are_a_clear_error():
 def test_nchw_intermediates_and_decay_exemptions():
     model = zoo.create_model("swin_t").eval()
     with torch.no_grad():
-        maps = model.forward_intermediates(torch.randn(1, 3, 224, 224))
+        maps = model.forward_intermediates(torch.randn(1, 3, 224, 224), intermediates_only=True)
     assert [tuple(m.shape) for m in maps] == [(1, 96, 56, 56), (1, 192, 28, 28), (1, 384, 14, 14), (1, 768, 7, 7)]
     exempt = model.no_weight_decay()
     assert len(exempt) == 12 and all(n.endswith("relative_position_bias_table") for n in exempt)

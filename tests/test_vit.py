@@ -81,7 +81,7 @@ def test_intermediates_are_the_patch_grid_and_decay_exemptions():
     model = zoo.create_model("vit_ti_16", img_size=(64, 32)).eval()
     x = torch.randn(2, 3, 64, 32)
     with torch.no_grad():
-        maps = model.forward_intermediates(x, indices=[0, -1])
+        maps = model.forward_intermediates(x, indices=[0, -1], intermediates_only=True)
         tokens = model.stages(model.forward_stem(x))
     assert [tuple(m.shape) for m in maps] == [(2, 192, 4, 2)] * 2
     # the grid is row-major over the patches, without the class token

@@ -191,11 +191,13 @@ def model_card(model: nn.Module, *, load_as: str | None = None) -> str:
     return f"---\n{yaml}\n---\n\n" + "\n".join(lines)
 
 
-def save_pretrained(model: nn.Module, directory: str | Path, *, load_as: str | None = None) -> Path:
+def save_pretrained(model: nn.Module, directory: str | Path, *, format: str = "zoo", load_as: str | None = None) -> Path:
     """Write ``config.json``, ``model.safetensors`` (the Hub layout) and the ``README.md`` model card to
     ``directory``; ``zoo.create_model(pretrained=directory)`` rebuilds exactly this model."""
     from zoo.weights.load import save_pretrained as save_files
 
+    if format != "zoo":  # timm's folder (format="timm"): timm's own config and keys, no zoo card
+        return Path(save_files(model, directory, format=format))
     card = model_card(model, load_as=load_as or str(directory))
     return Path(save_files(model, directory, extra_files={CARD_FILE: card}))  # one atomic swap, card included
 

@@ -3,12 +3,16 @@ weights, fused layers and the feature-extraction wrapper (timm's ``_builder`` be
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
 from dataclasses import replace
 from typing import Any
 
+import torch
+
+from zoo.models.base import FEATURE_CLASSES
 from zoo.registry import ModelInfo, get_entry, resolve_name
 from zoo.registry import model_info as _catalog_info
 from zoo.weights import load as weights
@@ -83,6 +87,10 @@ def create_model(
     frozen_stages: int | None = None,
     norm_eval: bool | None = None,
     fused: bool | None = None,
+    device: Any = None,
+    dtype: Any = None,
+    global_pool: str | None = None,
+    feature_cls: Any = None,
     **kwargs: Any,
 ):
     """Build a model by name.
@@ -102,6 +110,12 @@ def create_model(
         fused: the blocks forward through ``zoo.fused`` ops (Triton kernels on CUDA, exact fallbacks
             elsewhere), in training and eval; ``zoo.fuse(model)`` further folds BatchNorm for inference.
             None: as the global switch says (``zoo.fused.use_by_default(True)`` or ``ZOO_FUSED_MODELS=1``).
+        device, dtype: where the model is built (``"meta"``, ``"cuda"``) and the dtype it ends in, as
+            timm's ``create_model`` takes them; weights are loaded before the dtype is applied.
+        global_pool: timm's pooling names ("avg", "max", "avgmax", "token"/"avg" for ViT, "" for none:
+            the model then returns its feature map; needs ``num_classes=0``).
+        feature_cls: timm's feature-wrapper choice with ``features_only``: None or "getter" (the zoo's
+            extractor runs ``forward_intermediates``, which is timm's "getter").
         **kwargs: model keywords (``num_classes``, ``in_chans``, ``drop_rate``, ...).
     """
     _check_arguments(name, pretrained, out_indices, kwargs)
@@ -144,7 +158,13 @@ def create_model(
         frozen_stages = spec.frozen_stages if frozen_stages is None else frozen_stages
         norm_eval = spec.norm_eval if norm_eval is None else norm_eval
     frozen_stages, norm_eval = (-1 if frozen_stages is None else frozen_stages), bool(norm_eval)
-    model = entry.factory(**{**entry.config, **user_kwargs})
+    if feature_cls not in FEATURE_CLASSES:
+        raise ValueError(f"feature_cls={feature_cls!r}: the zoo's features_only extractor runs forward_intermediates "
+                         "(timm's 'getter'); pass None or 'getter'")
+    with torch.device(device) if device is not None else contextlib.nullcontext():
+        model = entry.factory(**{**entry.config, **user_kwargs})
+    if global_pool is not None:
+        model.reset_classifier(model.num_classes, global_pool)
     if fused is None:
         fused = _fused_by_default()
     if fused:
@@ -167,7 +187,47 @@ def create_model(
     if features_only:
         model.model_config.update(frozen_stages=model.frozen_stages, norm_eval=model.norm_eval)
     model.pretrained_cfg = weights.model_cfg(canonical, spec, user_kwargs)
+    model.pretrained_cfg.update(model_facts(canonical, entry, user_kwargs, model))
     if load:
         state = spec.read()
         weights.apply_state_dict(model, state, canonical, spec.source, spec.origin)
+    if dtype is not None:
+        model.to(dtype=dtype)
     return model
+
+
+def model_facts(canonical: str, entry, kwargs: dict[str, Any], model) -> dict[str, Any]:
+    """The fields of timm's ``pretrained_cfg`` that describe the network rather than its weights:
+    ``architecture``, ``num_classes`` (of the weights, else the model), ``pool_size`` (the map
+    ``forward_features`` gives at ``input_size``), ``first_conv``, ``classifier``, ``fixed_input_size``,
+    ``min_input_size``."""
+    backbone = getattr(model, "model", model)  # a features_only extractor wraps the network
+    cfg = model.pretrained_cfg
+    facts = {"architecture": canonical, "classifier": "head.fc", "fixed_input_size": backbone.fixed_input_size,
+             "num_classes": cfg.get("num_classes") or getattr(backbone, "num_classes", None) or 0}
+    facts.update(_network_facts(canonical, kwargs, tuple(cfg["input_size"])))
+    if backbone.min_input_size > 1 and not backbone.fixed_input_size:
+        facts["min_input_size"] = (backbone.in_chans, backbone.min_input_size, backbone.min_input_size)
+    return facts
+
+
+_FACTS: dict[str, dict[str, Any]] = {}
+
+
+def _network_facts(canonical: str, kwargs: dict[str, Any], input_size: tuple[int, ...]) -> dict[str, Any]:
+    """``pool_size`` and ``first_conv``, found on a copy built on the meta device (no memory, no compute)."""
+    key = repr((canonical, sorted(kwargs.items()), input_size))
+    if key not in _FACTS:
+        entry = get_entry(canonical)
+        with torch.device("meta"):
+            net = entry.factory(**{**entry.config, **kwargs})
+            try:
+                out = net.forward_features(torch.empty(1, *input_size))
+                pool_size = tuple(net.grid_size) if out.ndim == 3 else tuple(out.shape[-2:])  # tokens: the grid
+            except (ValueError, RuntimeError, TypeError):  # an input size this configuration does not take
+                pool_size = None
+        in_chans = getattr(net, "in_chans", 3)
+        first_conv = next((n for n, m in net.named_modules()
+                           if isinstance(m, torch.nn.Conv2d) and m.in_channels == in_chans), None)
+        _FACTS[key] = {"pool_size": pool_size, "first_conv": first_conv}
+    return dict(_FACTS[key])

@@ -94,17 +94,19 @@ class Attention(nn.Module):
 
     def bias_table(self) -> torch.Tensor | None:
         """The learned bias per relative offset, ((2·window − 1)², heads), or None."""
-        if self.position_bias is None:
-            return None
-        if self.position_bias == "table":
+        # hasattr, not position_bias: TorchScript then compiles only the branch this layer has
+        if hasattr(self, "relative_position_bias_table"):
             return self.relative_position_bias_table
-        return 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+        if hasattr(self, "cpb_mlp"):
+            return 16 * torch.sigmoid(self.cpb_mlp(self.relative_coords_table).view(-1, self.num_heads))
+        return None
 
     def relative_bias(self) -> torch.Tensor | None:
         """The (heads, N, N) additive bias of this layer's window, or None."""
-        table = self.bias_table()
-        if table is None:
+        if not hasattr(self, "relative_position_index"):  # no position bias (hasattr: as in bias_table)
             return None
+        table = self.bias_table()
+        assert table is not None
         n = self.window * self.window
         return table[self.relative_position_index].view(n, n, -1).permute(2, 0, 1)
 
@@ -113,13 +115,13 @@ class Attention(nn.Module):
         (None: head_dim ** −0.5)."""
         B, N, C = x.shape
         qkv = self.qkv(x)  # called as a module, so hooks, adapters (LoRA) and quantization see it
-        if self.cosine:  # V2 learns no key bias: take back what the projection added
+        if hasattr(self, "logit_scale"):  # cosine (V2) learns no key bias: take back what the projection added
             key_bias = _bias(self.qkv)
             if key_bias is not None:
                 qkv = qkv - F.pad(key_bias[C:2 * C], (C, C)).to(qkv.dtype)
         head_dim = qkv.shape[-1] // (3 * self.num_heads)  # not -1: a batch of 0 has no size to infer
-        q, k, v = qkv.reshape(B, N, 3, self.num_heads, head_dim).permute(2, 0, 3, 1, 4)
-        if not self.cosine:
+        q, k, v = qkv.reshape(B, N, 3, self.num_heads, head_dim).permute(2, 0, 3, 1, 4).unbind(0)
+        if not hasattr(self, "logit_scale"):  # not cosine (hasattr: TorchScript then skips the rest)
             return q, k, v, self.scale
         q = F.normalize(q, dim=-1) * torch.clamp(self.logit_scale, max=math.log(100.0)).exp()
         return q, F.normalize(k, dim=-1), v, 1.0

@@ -16,13 +16,18 @@ class ClassifierHead(nn.Module):
     Args:
         in_chs: channels of the feature map (or token width) it receives.
         num_classes: outputs of the final linear layer; 0 gives the pooled (pre-logits) features.
-        pool: "avg" (global average over H, W of an NCHW map), "token" (first token of a sequence),
-            "mean_tokens" (average over the sequence) or None (input is already a vector).
+        pool: "avg", "max" or "avgmax" (global pooling over H, W of an NCHW map), "token" (first token of
+            a sequence), "mean_tokens" (average over the sequence), "avg_tokens" (average over the
+            sequence without its first, class token), None (the input is already a vector, or
+            ``pre_logits`` pools it) or "" (no pooling and no pre-logits layers: the map itself comes
+            out, which needs ``num_classes=0``).
         drop_rate: dropout before the final linear layer.
         pre_logits: layers between pooling and the final linear layer (e.g. the MLP of VGG/AlexNet),
             whose output width is ``num_features``.
         bias: whether the final linear layer has a bias (MaxViT's has none).
     """
+
+    POOLS = ("avg", "max", "avgmax", "token", "mean_tokens", "avg_tokens", None, "none", "")  # "none" is None
 
     def __init__(
         self,
@@ -37,9 +42,10 @@ class ClassifierHead(nn.Module):
         super().__init__()
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
-        if pool not in ("avg", "token", "mean_tokens", None):
-            raise ValueError(f"pool must be 'avg', 'token', 'mean_tokens' or None, got {pool!r}")
-        self.pool = pool
+        self._check_pool(pool, num_classes)
+        self.pool = "none" if pool is None else pool  # a str for TorchScript
+        self.default_pool = self.pool
+        self.in_chs = in_chs
         self.pre_logits = pre_logits if pre_logits is not None else nn.Identity()
         self.num_features = num_features or in_chs
         self.drop = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
@@ -47,22 +53,44 @@ class ClassifierHead(nn.Module):
         self.fc = nn.Linear(self.num_features, num_classes, bias=bias) if num_classes else nn.Identity()
         self.num_classes = num_classes
 
-    def reset(self, num_classes: int) -> None:
-        """A new final layer for ``num_classes`` outputs (0: none), on the old layer's device and dtype."""
+    def _check_pool(self, pool: str | None, num_classes: int) -> None:
+        if pool not in self.POOLS:
+            raise ValueError(f"pool must be one of {', '.join(map(repr, self.POOLS))}, got {pool!r}")
+        if pool == "" and num_classes:
+            raise ValueError(f"pool='' (no pooling: the feature map comes out) needs num_classes=0, got {num_classes}")
+
+    def reset(self, num_classes: int, pool: str | None = None, device=None, dtype=None) -> None:
+        """A new final layer for ``num_classes`` outputs (0: none), on ``device``/``dtype`` (default: the
+        old layer's); ``pool`` replaces the pooling (None keeps it)."""
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
-        ref = next(iter([*self.fc.parameters(), *self.pre_logits.parameters()]), None)
-        kw = {"device": ref.device, "dtype": ref.dtype} if ref is not None else {}
-        self.fc = nn.Linear(self.num_features, num_classes, bias=self.bias, **kw) if num_classes else nn.Identity()
+        if pool is None and self.pool == "" and num_classes:  # classes again after "": the model's own pooling
+            pool = self.default_pool
+        self._check_pool(self.pool if pool is None else pool, num_classes)
+        if device is None and dtype is None:
+            ref = next(iter([*self.fc.parameters(), *self.pre_logits.parameters()]), None)
+            device, dtype = (ref.device, ref.dtype) if ref is not None else (None, None)
+        if pool is not None:
+            self.pool = pool
+        self.fc = (nn.Linear(self.num_features, num_classes, bias=self.bias, device=device, dtype=dtype)
+                   if num_classes else nn.Identity())
         self.num_classes = num_classes
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
+        if self.pool == "":
+            return x
         if self.pool == "avg":
             x = x.mean((2, 3))
+        elif self.pool == "max":
+            x = x.amax((2, 3))
+        elif self.pool == "avgmax":
+            x = 0.5 * (x.mean((2, 3)) + x.amax((2, 3)))
         elif self.pool == "token":
             x = x[:, 0]
         elif self.pool == "mean_tokens":
             x = x.mean(1)
+        elif self.pool == "avg_tokens":
+            x = x[:, 1:].mean(1)
         x = self.pre_logits(x)
         if pre_logits:
             return x
@@ -81,18 +109,22 @@ class ConvClassifierHead(nn.Module):
         super().__init__()
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
-        self.num_features = in_chs
+        self.in_chs = self.num_features = in_chs  # the map it reads; what num_classes=0 returns
         self.drop = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
         self.act = nn.ReLU(inplace=True)  # on the conv's fresh output
         self.reset(num_classes)
 
-    def reset(self, num_classes: int) -> None:
-        """A new 1×1 conv for ``num_classes`` outputs (0: none), on the old one's device and dtype."""
+    def reset(self, num_classes: int, pool: str | None = None, device=None, dtype=None) -> None:
+        """A new 1×1 conv for ``num_classes`` outputs (0: none), on ``device``/``dtype`` (default: the old
+        one's). The scores are always averaged: ``pool`` may only be None or "avg"."""
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
-        ref = next(iter(getattr(self, "fc", nn.Identity()).parameters()), None)
-        kw = {"device": ref.device, "dtype": ref.dtype} if ref is not None else {}
-        self.fc = nn.Conv2d(self.num_features, num_classes, 1, **kw) if num_classes else nn.Identity()
+        if pool not in (None, "avg"):
+            raise ValueError(f"a convolutional classifier averages its class maps: pool must be 'avg', got {pool!r}")
+        if device is None and dtype is None:
+            ref = next(iter(getattr(self, "fc", nn.Identity()).parameters()), None)
+            device, dtype = (ref.device, ref.dtype) if ref is not None else (None, None)
+        self.fc = nn.Conv2d(self.num_features, num_classes, 1, device=device, dtype=dtype) if num_classes else nn.Identity()
         self.num_classes = num_classes
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:

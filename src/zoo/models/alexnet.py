@@ -25,6 +25,8 @@ STAGES = ((0,), (1,), (2, 3, 4), ())  # conv indices per stage, each stage after
 class AlexNet(Backbone):
     """Five convolutions without normalisation, three overlapping max-pools and a two-layer MLP head."""
 
+    global_pools = {"": ""}  # the pooling sits inside the MLP head; "" gives the map
+
     min_input_size = 63  # the three 3×3/2 pools need a 3×3 map each
 
     def __init__(self, num_classes: int = 1000, in_chans: int = 3, drop_rate: float = 0.5):

@@ -6,12 +6,12 @@
 - Inception v4 and Inception-ResNet v2: Szegedy et al., 2016, "Inception-v4, Inception-ResNet and the
   Impact of Residual Connections on Learning" (Figures 3–9, 15–18).
 
+No ``from __future__ import annotations``: TorchScript reads the class annotations.
+
 Every module is a ``Concat`` of branches, written as the papers draw them. Convolutions are "same"
 padded unless marked ``valid`` (the papers' "V"). BatchNorm uses eps=0.001, as the TensorFlow
 originals and both reference implementations do.
 """
-
-from __future__ import annotations
 
 import re
 from collections import OrderedDict, namedtuple
@@ -60,10 +60,10 @@ class _Inception(Backbone):
     auxiliary logits (as torchvision does); in eval mode, and for every other method, the main logits.
     """
 
-    aux_heads: nn.ModuleDict | None
-    aux_taps: tuple[str, ...] = ()  # the layers the auxiliary classifiers read, in the order of ``Outputs``
-    Outputs: type = InceptionOutputs
-    aux_min_input_size: int = 1  # the auxiliary classifiers may need a larger input than the network
+    # self.aux_heads: an nn.ModuleDict or None, set in _setup_input (no class annotation: TorchScript reads those)
+    aux_taps = ()  # the layers the auxiliary classifiers read, in the order of ``Outputs``
+    Outputs = InceptionOutputs
+    aux_min_input_size = 1  # the auxiliary classifiers may need a larger input than the network
 
     def _setup_input(self, in_chans: int, transform_input: bool) -> None:
         self.in_chans = in_chans
@@ -77,14 +77,18 @@ class _Inception(Backbone):
             self.register_buffer("input_shift", (mean - 0.5) / 0.5, persistent=False)
 
     def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
-        if self.transform_input:  # (x·std + mean − 0.5) / 0.5: from ImageNet normalisation to [-1, 1]
+        if hasattr(self, "input_scale"):  # transform_input: (x·std + mean − 0.5) / 0.5, ImageNet-normalised → [-1, 1]
             x = x * self.input_scale + self.input_shift
         return x
 
     def forward(self, x: torch.Tensor):
-        if self.aux_heads is None or not self.training:
-            return super().forward(x)
-        self.check_input(x)
+        if self.aux_heads is not None and self.training and not torch.jit.is_scripting():
+            return self._forward_with_aux(x)
+        return self.forward_head(self.forward_features(x))
+
+    @torch.jit.unused
+    def _forward_with_aux(self, x: torch.Tensor):
+        self._check(x)
         if not tracing() and (x.shape[2] < self.aux_min_input_size or x.shape[3] < self.aux_min_input_size):
             raise ValueError(
                 f"{type(self).__name__}'s auxiliary classifiers need an input of at least "
@@ -98,8 +102,8 @@ class _Inception(Backbone):
                     aux[name] = self.aux_heads[name](x)
         return self.Outputs(self.forward_head(x), *(aux[t] for t in self.aux_taps))
 
-    def reset_classifier(self, num_classes: int) -> None:
-        super().reset_classifier(num_classes)
+    def reset_classifier(self, num_classes: int, global_pool: str | None = None) -> None:
+        super().reset_classifier(num_classes, global_pool)
         for head in (self.aux_heads or {}).values():
             ref = next(head.parameters())
             width = head.fc1.out_features if hasattr(head, "fc1") else head.conv1.out_channels
@@ -112,9 +116,10 @@ class _Inception(Backbone):
             state_dict = {k: v for k, v in state_dict.items() if not k.startswith("aux_heads.")}
         return state_dict
 
-    def prune_intermediate_layers(self, indices=None) -> list[int]:
-        self.aux_heads = None  # the auxiliary classifiers go with the head
-        return super().prune_intermediate_layers(indices)
+    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> list[int]:
+        if prune_head:
+            self.aux_heads = None  # the auxiliary classifiers go with the head
+        return super().prune_intermediate_layers(indices, prune_norm, prune_head)
 
 
 # ---------------------------------------------------------------------------------------------- GoogLeNet

@@ -71,13 +71,15 @@ class MobileBackbone(Backbone):
                 nn.init.normal_(m.weight, 0, 0.01)
                 nn.init.zeros_(m.bias)
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        x = super().forward_features(x)
-        return self.conv_head(x) if self.conv_head is not None else x
+    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
+        if self.conv_head is not None:
+            x = self.conv_head(x)
+        return x
 
-    def prune_intermediate_layers(self, indices=None) -> list[int]:
-        take = super().prune_intermediate_layers(indices)
-        self.conv_head = None
+    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> list[int]:
+        take = super().prune_intermediate_layers(indices, prune_norm, prune_head)
+        if prune_head or take[-1] < len(self.feature_info) - 1:  # the head conv reads the last stage only
+            self.conv_head = None
         return take
 
 

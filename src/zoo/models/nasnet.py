@@ -241,8 +241,8 @@ class NASNet(Backbone):
         """A stage's h_i; after a cell, activated as the next cell (and the head) reads it."""
         return x[0] if index == 0 else F.relu(x[0])
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        return self.to_nchw(super().forward_features(x), len(self.stages) - 1)
+    def forward_post(self, x: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        return self.to_nchw(x, len(self.stages) - 1)
 
 
 register("nasnet_a_large", NASNet, cells_per_stage=6, penultimate_filters=4032, stem_width=96)

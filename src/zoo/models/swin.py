@@ -215,6 +215,7 @@ class SwinTransformer(Backbone):
         self.stages = nn.Sequential(*stages)
         self.norm = nn.LayerNorm(dim)
         self.head = ClassifierHead(dim, num_classes, drop_rate=drop_rate)
+        self.fixed_input_size = True  # multiples of size_multiple only, as timm's Swin (fixed_input_size)
         for m in self.modules():
             if isinstance(m, nn.Linear):  # the references' truncated normal cuts at ±2 = 100 std: never
                 nn.init.normal_(m.weight, std=0.02)
@@ -224,9 +225,12 @@ class SwinTransformer(Backbone):
     def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
         return self.patch_embed(x)
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """The last stage's map after the final norm, NCHW."""
-        return self.norm(super().forward_features(x)).permute(0, 3, 1, 2)
+    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
+        """``forward_features`` gives the last stage's map after the final norm, NCHW."""
+        return self.norm(x).permute(0, 3, 1, 2)
+
+    def norm_intermediate(self, x: torch.Tensor, index: int) -> torch.Tensor:
+        return self.norm(x) if index == len(self.stages) - 1 else x  # the final norm fits the last stage only
 
     def to_nchw(self, x: torch.Tensor, index: int) -> torch.Tensor:
         return x.permute(0, 3, 1, 2)

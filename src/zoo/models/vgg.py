@@ -24,6 +24,8 @@ DEPTHS = {11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3), 19: (2,
 class VGG(Backbone):
     """Stacks of 3×3 convs (optionally with BatchNorm), five max-pools, a two-layer MLP head."""
 
+    global_pools = {"": ""}  # the pooling sits inside the MLP head; "" gives the map
+
     min_input_size = 32  # five 2×2/2 pools
 
     def __init__(

@@ -65,6 +65,7 @@ class VisionTransformer(Backbone):
     """
 
     stem_names = ("patch_embed", "cls_token", "pos_embed")
+    global_pools = {"token": "token", "avg": "avg_tokens", "": ""}  # timm's: class token, mean of patch tokens
 
     def __init__(
         self,
@@ -100,6 +101,7 @@ class VisionTransformer(Backbone):
         self.feature_info = [FeatureInfo(embed_dim, patch_size, f"stages.{i}") for i in range(depth)]
         self.norm = LayerNorm(embed_dim)
         self.head = ClassifierHead(embed_dim, num_classes, pool="token", drop_rate=drop_rate)
+        self.fixed_input_size = True
         self._init_weights()
 
     def _set_img_size(self, img_size: int | tuple[int, int]) -> None:
@@ -160,9 +162,12 @@ class VisionTransformer(Backbone):
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
         return self.pos_drop(x + pos_embed)
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """Tokens (B, 1 + patches, C) after the final norm; the class token first."""
-        return self.norm(super().forward_features(x))
+    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
+        """``forward_features`` gives the tokens (B, 1 + patches, C) after the final norm, class token first."""
+        return self.norm(x)
+
+    def norm_intermediate(self, x: torch.Tensor, index: int) -> torch.Tensor:
+        return self.norm(x)
 
     def to_nchw(self, x: torch.Tensor, index: int) -> torch.Tensor:
         return x[:, 1:].transpose(1, 2).unflatten(2, self.input_grid if self.dynamic_img_size else self.grid_size)

@@ -37,7 +37,7 @@ from torch import nn
 from zoo import checkpoint as ckpt
 from zoo.registry import build, get_entry, model_info, resolve_name
 
-from . import catalog, layouts, sources
+from . import catalog, layouts, sources, timm_format
 
 __all__ = ["WeightSpec", "IncompatibleWeightsError", "resolve_pretrained", "load_pretrained", "apply_state_dict",
            "save_pretrained", "CLASSIFIER"]
@@ -97,6 +97,11 @@ def model_cfg(name: str, spec: WeightSpec | None, kwargs: dict[str, Any]) -> dic
     """``model.pretrained_cfg``: where the weights came from and the input they expect, adjusted to the
     model's own ``in_chans`` and ``img_size``."""
     base = default_cfg(name)
+    if spec is None:  # no weights: the model's own input size, not its default weight's (vit_b_16: 224)
+        try:
+            base["input_size"] = model_info(name).input_size
+        except ValueError:  # a model registered by the user, without catalog facts
+            pass
     cfg = {**base, **spec.pretrained_cfg} if spec is not None else base
     if spec is not None and "weights" not in spec.pretrained_cfg:
         cfg["weights"] = spec.origin
@@ -231,7 +236,10 @@ def resolve_pretrained(name: str | None, pretrained: bool | str | Path, alias: s
                 f"{path} is a directory without {CONFIG_FILE}: zoo.save_pretrained writes {CONFIG_FILE} and "
                 f"{WEIGHTS_FILE}; for a bare weight file pass its path"
             )
-        return _from_zoo_config(_read_config(config_path), str(path), lambda: weights)
+        config = _read_config(config_path)
+        if timm_format.is_timm_config(config):  # written by timm.models.save_for_hf
+            return WeightSpec(**timm_format.spec_fields(config, str(path), timm_format.folder_weights(path)))
+        return _from_zoo_config(config, str(path), lambda: weights)
     if path.is_file():
         return _from_file(path, name)
     looks_like_path = any(c in pretrained for c in "/\\") or path.suffix in (".pth", ".pt", ".bin", ".safetensors")
@@ -518,14 +526,20 @@ def config_json(model: nn.Module) -> str:
                         f"JSON ({err}): {config['kwargs']}") from err
 
 
-def save_pretrained(model: nn.Module, directory: str | Path, *, extra_files: dict[str, str] | None = None) -> Path:
+def save_pretrained(model: nn.Module, directory: str | Path, *, format: str = "zoo",
+                    extra_files: dict[str, str] | None = None) -> Path:
     """Write ``config.json`` and ``model.safetensors`` (the Hugging Face Hub layout), and ``extra_files``
     (name → text, e.g. the model card), to ``directory``; ``zoo.create_model(pretrained=directory)``
-    rebuilds exactly this model, as it is now.
+    rebuilds exactly this model, as it is now. ``format="timm"``: timm's config and keys instead (needs
+    timm), for ``timm.create_model("local-dir:" + directory)``.
 
     The directory is written as a whole (:func:`zoo.checkpoint.write_dir`): after a crash it holds the
     previous save or this one, never the config of one and the weights (or card) of another; other files
     in it stay."""
+    if format == "timm":
+        return timm_format.save_timm_folder(model, directory)
+    if format != "zoo":
+        raise ValueError(f"format must be 'zoo' or 'timm', got {format!r}")
     from safetensors.torch import save_file
 
     from zoo.models.base import FeatureExtractor
