@@ -24,8 +24,9 @@ MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
 
-def photo_crops(n: int, size: tuple[int, int], seed: int = 0) -> torch.Tensor:
-    """``n`` random crops of scikit-learn's sample photos, resized to ``size`` and normalized like ImageNet."""
+def photo_crops(n: int, size: tuple[int, int], seed: int = 0, channels: int = 3) -> torch.Tensor:
+    """``n`` random crops of scikit-learn's sample photos, resized to ``size`` and normalized like ImageNet
+    (``channels=1``: their grey level, for LeNet-5)."""
     from sklearn.datasets import load_sample_images
 
     g = torch.Generator().manual_seed(seed)
@@ -38,7 +39,8 @@ def photo_crops(n: int, size: tuple[int, int], seed: int = 0) -> torch.Tensor:
         left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
         crop = photo[None, :, top:top + side, left:left + side]
         crops.append(F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False))
-    return (torch.cat(crops) - MEAN) / STD
+    batch = (torch.cat(crops) - MEAN) / STD
+    return batch.mean(1, keepdim=True) if channels == 1 else batch
 
 
 def relative_error(out: torch.Tensor, ref: torch.Tensor) -> float:
@@ -60,7 +62,7 @@ def test_eager_steps_keep_fp32_outputs(name):
     """Folded norms + channels_last in fp32: within 1e-4 (relative to the largest logit) of the model itself."""
     torch.manual_seed(0)
     model = randomize_norms(zoo.create_model(name, **small_config(name))).eval()
-    x = photo_crops(2, input_size(model))
+    x = photo_crops(2, input_size(model), channels=model.in_chans)
     with torch.no_grad():
         expected = model(x)
     with warnings.catch_warnings():
@@ -72,7 +74,7 @@ def test_eager_steps_keep_fp32_outputs(name):
     assert relative_error(out, expected) <= FP32_TOLERANCE
     with torch.no_grad():  # the original is left as it was
         assert model.training is False and torch.equal(model(x), expected)
-    other = photo_crops(3, input_size(model), seed=1)  # another batch size, not the example
+    other = photo_crops(3, input_size(model), seed=1, channels=model.in_chans)  # another batch size, not the example
     with torch.no_grad():
         assert relative_error(fast(other), model(other)) <= FP32_TOLERANCE
 

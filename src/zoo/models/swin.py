@@ -12,9 +12,6 @@ size runs, as in torchvision: each attention pads its map to whole windows (the 
 padded map) and crops the padding off again; patch merging pads to even sizes.
 """
 
-from __future__ import annotations
-
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -45,6 +42,7 @@ def window_merge(x: torch.Tensor, window: int, H: int, W: int) -> torch.Tensor:
     return x.reshape(-1, H, W, C)
 
 
+@torch.jit.ignore  # shape-dependent Python: TorchScript calls it as Python
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
     """(B, H, W, C) zero-padded at the bottom and right to multiples of ``multiple`` (unchanged if it is one)."""
     # non-negative operands only: a traced graph may divide by truncation (ONNX's integer Div)
@@ -52,12 +50,14 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
     return F.pad(x, (0, 0, 0, pad_w, 0, pad_h)) if pad_h or pad_w else x
 
 
+@torch.jit.ignore  # shape-dependent Python: TorchScript calls it as Python
 def window_shift(x: torch.Tensor, window: int) -> tuple[int, int]:
     """The shift of a (B, H, W, C) map's shifted blocks: half a window along each axis that holds more
     than one window (a single window has nothing to shift along it; both references agree)."""
     return tuple(window // 2 if n > window else 0 for n in x.shape[1:3])
 
 
+@torch.jit.ignore  # shape-dependent Python: TorchScript calls it as Python
 def cyclic_shift(x: torch.Tensor, shift: tuple[int, int], back: bool = False) -> torch.Tensor:
     """Roll a (B, H, W, C) map up-left by ``shift`` (down-right with ``back``); no copy for (0, 0)."""
     dims = [d for d, s in zip((1, 2), shift) if s]  # only the shifted axes (a roll by 0 trips ONNX runtimes)
@@ -82,6 +82,7 @@ def shifted_window_mask(H: int, W: int, window: int, shift: tuple[int, int], dev
     return torch.zeros(same.shape, device=device).masked_fill_(~same, SHIFT_MASK)
 
 
+@torch.jit.ignore  # shape-dependent Python: TorchScript calls it as Python
 def stage_mask(x: torch.Tensor, window: int) -> torch.Tensor:
     """The shift mask of a stage's shifted blocks for its (B, H, W, C) map, built for the padded size."""
     H, W = ((n + window - 1) // window * window for n in x.shape[1:3])
@@ -110,10 +111,11 @@ class SwinBlock(nn.Module):
 
     def _attention(self, x: torch.Tensor, shift: tuple[int, int], mask: torch.Tensor | None) -> torch.Tensor:
         _, H, W, _ = x.shape
-        x = cyclic_shift(pad_to_multiple(x, self.window), shift)
+        x = cyclic_shift(pad_to_multiple(x, self.window), shift, False)
         _, pad_h, pad_w, _ = x.shape
         x = window_merge(self.attn(window_partition(x, self.window), mask), self.window, pad_h, pad_w)
-        return cyclic_shift(x, shift, back=True)[:, :H, :W]
+        # positional arguments: TorchScript hands an ignored function's keywords over by position
+        return cyclic_shift(x, shift, True)[:, :H, :W]
 
     def forward(self, x: torch.Tensor, shift: tuple[int, int] = (0, 0), mask: torch.Tensor | None = None):
         if self.post_norm:
@@ -215,7 +217,6 @@ class SwinTransformer(Backbone):
         self.stages = nn.Sequential(*stages)
         self.norm = nn.LayerNorm(dim)
         self.head = ClassifierHead(dim, num_classes, drop_rate=drop_rate)
-        self.fixed_input_size = True  # multiples of size_multiple only, as timm's Swin (fixed_input_size)
         for m in self.modules():
             if isinstance(m, nn.Linear):  # the references' truncated normal cuts at ±2 = 100 std: never
                 nn.init.normal_(m.weight, std=0.02)

@@ -101,7 +101,7 @@ class VisionTransformer(Backbone):
         self.feature_info = [FeatureInfo(embed_dim, patch_size, f"stages.{i}") for i in range(depth)]
         self.norm = LayerNorm(embed_dim)
         self.head = ClassifierHead(embed_dim, num_classes, pool="token", drop_rate=drop_rate)
-        self.fixed_input_size = True
+        self.fixed_input_size = not dynamic_img_size
         self._init_weights()
 
     def _set_img_size(self, img_size: int | tuple[int, int]) -> None:
