@@ -243,7 +243,10 @@ class Backbone(nn.Module):
         if not (self.grad_checkpointing and torch.is_grad_enabled()) or torch.fx._symbolic_trace.is_fx_symbolic_tracing():
             return stage(x)
         for block in (stage if isinstance(stage, nn.Sequential) else [stage]):
-            x = checkpoint(block, x, use_reentrant=False)
+            # parameter-free steps (pooling, an in-place activation) run as they are: nothing to recompute,
+            # and an in-place one would change a checkpointed block's saved input
+            weighted = next(block.parameters(), None) is not None
+            x = checkpoint(block, x, use_reentrant=False) if weighted else block(x)
         return x
 
     @torch.jit.unused
