@@ -203,10 +203,11 @@ def model_facts(canonical: str, entry, kwargs: dict[str, Any], model) -> dict[st
     ``min_input_size``."""
     backbone = getattr(model, "model", model)  # a features_only extractor wraps the network
     cfg = model.pretrained_cfg
-    facts = {"architecture": canonical, "classifier": "head.fc", "fixed_input_size": backbone.fixed_input_size,
+    fixed = getattr(backbone, "fixed_input_size", False)  # a user-registered module may have none of these
+    facts = {"architecture": canonical, "classifier": "head.fc", "fixed_input_size": fixed,
              "num_classes": cfg.get("num_classes") or getattr(backbone, "num_classes", None) or 0}
     facts.update(_network_facts(canonical, kwargs, tuple(cfg["input_size"])))
-    if backbone.min_input_size > 1 and not backbone.fixed_input_size:
+    if getattr(backbone, "min_input_size", 1) > 1 and not getattr(backbone, "fixed_input_size", False):
         facts["min_input_size"] = (backbone.in_chans, backbone.min_input_size, backbone.min_input_size)
     return facts
 
@@ -224,7 +225,8 @@ def _network_facts(canonical: str, kwargs: dict[str, Any], input_size: tuple[int
             try:
                 out = net.forward_features(torch.empty(1, *input_size))
                 pool_size = tuple(net.grid_size) if out.ndim == 3 else tuple(out.shape[-2:])  # tokens: the grid
-            except (ValueError, RuntimeError, TypeError):  # an input size this configuration does not take
+            except (ValueError, RuntimeError, TypeError, AttributeError):  # a size it does not take, or no
+                # forward_features (a user-registered plain module)
                 pool_size = None
         in_chans = getattr(net, "in_chans", 3)
         first_conv = next((n for n, m in net.named_modules()
