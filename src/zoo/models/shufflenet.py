@@ -117,13 +117,16 @@ class _ShuffleNet(Backbone):
         self.conv_head = ConvNormAct(in_chs, conv_head_chs, 1, padding=0) if conv_head_chs else None
         self.head = ClassifierHead(conv_head_chs or in_chs, num_classes, drop_rate=drop_rate)
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        x = super().forward_features(x)
-        return self.conv_head(x) if self.conv_head is not None else x
+    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
+        """V2's 1×1 conv after the last stage (1024 channels; V1 has none)."""
+        if self.conv_head is not None:
+            x = self.conv_head(x)
+        return x
 
-    def prune_intermediate_layers(self, indices=None) -> list[int]:
-        take = super().prune_intermediate_layers(indices)
-        self.conv_head = None
+    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> list[int]:
+        take = super().prune_intermediate_layers(indices, prune_norm, prune_head)
+        if prune_head or take[-1] < len(self.feature_info) - 1:  # the head conv reads the last stage only
+            self.conv_head = None
         return take
 
 
