@@ -25,8 +25,6 @@ KNOWN_FAILURES = {
     "tests/test_clients.py::test_fx_and_create_feature_extractor_give_the_intermediates[nasnet_a_large]":
         "NASNet's cells branch on tensor shapes under torch.fx",
     "tests/test_contract.py::test_timm_contract[lenet5]": "LeNet-5's head/pooling against timm's contract",
-    "tests/test_contract.py::test_forward_head_features_and_reset[squeezenet1_0]": "SqueezeNet's conv head and pool=''",
-    "tests/test_contract.py::test_forward_head_features_and_reset[squeezenet1_1]": "SqueezeNet's conv head and pool=''",
     "tests/test_efficientnet.py::test_bad_arguments_are_clear_errors": "argument checks moved to create_model: messages",
     "tests/test_mobilenet.py::test_bad_arguments_are_clear_errors": "argument checks moved to create_model: messages",
     "tests/test_layouts.py::test_two_layouts_that_load_different_tensors_are_ambiguous":

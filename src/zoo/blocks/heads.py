@@ -110,6 +110,7 @@ class ConvClassifierHead(nn.Module):
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
         self.in_chs = self.num_features = in_chs  # the map it reads; what num_classes=0 returns
+        self.pool = "avg"
         self.drop = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
         self.act = nn.ReLU(inplace=True)  # on the conv's fresh output
         self.reset(num_classes)
@@ -119,8 +120,13 @@ class ConvClassifierHead(nn.Module):
         one's). The scores are always averaged: ``pool`` may only be None or "avg"."""
         if num_classes < 0:
             raise ValueError(f"num_classes must be >= 0, got {num_classes}")
-        if pool not in (None, "avg"):
-            raise ValueError(f"a convolutional classifier averages its class maps: pool must be 'avg', got {pool!r}")
+        if pool not in (None, "avg", ""):
+            raise ValueError(f"a convolutional classifier averages its class maps: pool must be 'avg' (or '' for the "
+                             f"feature map itself, with num_classes=0), got {pool!r}")
+        if (self.pool if pool is None else pool) == "" and num_classes:
+            pool = "avg"  # classes again after "": the class maps are averaged, as built
+        if pool is not None:
+            self.pool = pool
         if device is None and dtype is None:
             ref = next(iter(getattr(self, "fc", nn.Identity()).parameters()), None)
             device, dtype = (ref.device, ref.dtype) if ref is not None else (None, None)
@@ -129,7 +135,7 @@ class ConvClassifierHead(nn.Module):
 
     def forward(self, x: torch.Tensor, pre_logits: bool = False) -> torch.Tensor:
         if pre_logits or not self.num_classes:
-            return x.mean((2, 3))
+            return x if self.pool == "" else x.mean((2, 3))
         return self.act(self.fc(self.drop(x))).mean((2, 3))
 
 

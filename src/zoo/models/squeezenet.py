@@ -65,7 +65,7 @@ class SqueezeNet(Backbone):
         drop_rate: dropout before the classifier conv (0.5 in the paper).
     """
 
-    global_pools = {"avg": "avg"}  # the class maps are averaged: no other pooling
+    global_pools = {"avg": "avg", "": ""}  # the class maps are averaged ("": the feature map, no classes)
 
     def __init__(self, *, version: str = "1_0", num_classes: int = 1000, in_chans: int = 3, drop_rate: float = 0.5):
         super().__init__()
