@@ -29,7 +29,6 @@ KNOWN_FAILURES = {
     "tests/test_mobilenet.py::test_bad_arguments_are_clear_errors": "argument checks moved to create_model: messages",
     "tests/test_layouts.py::test_two_layouts_that_load_different_tensors_are_ambiguous":
         "layout detection after the reliability and ecosystems merge",
-    "tests/test_lenet.py::test_defaults_are_the_paper_digits_network": "num_features now has timm's meaning (120)",
     "tests/test_timm_interop.py::test_timm_hub_folders_both_ways[vit_tiny_patch16_224]":
         "ViT keys through the timm folder writer after the merge",
     "tests/test_vit.py::test_dynamic_img_size_and_set_input_size_as_timm":

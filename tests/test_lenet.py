@@ -31,7 +31,8 @@ def test_defaults_are_the_paper_digits_network():
     info = zoo.model_info("lenet5")
     assert info.input_size == (1, 32, 32) and info.family == "lenet"
     model = zoo.create_model("lenet5")
-    assert (model.in_chans, model.num_classes, model.num_features) == (1, 10, 84)
+    # timm's meanings: num_features is C5's map width, head_hidden_size F6's pooled pre-logits width
+    assert (model.in_chans, model.num_classes, model.num_features, model.head_hidden_size) == (1, 10, 120, 84)
     p = zoo.profile("lenet5")  # at the catalog's 1×32×32
     # C1: 28²·6·25, C3: 10²·16·150, C5: 120·400, F6: 120·84, output: 84·10
     assert p.macs == 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 120 * 400 + 120 * 84 + 84 * 10
