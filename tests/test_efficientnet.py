@@ -70,7 +70,7 @@ def test_fused_mbconv_trains():
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="arch must be one of"):
         zoo.create_model("efficientnet_b0", arch="b9")
-    with pytest.raises(ValueError, match="depth_mult must be > 0"):
+    with pytest.raises(ValueError, match="depth_mult must be a finite number > 0, got 0"):
         zoo.create_model("efficientnet_b0", depth_mult=0)
 
 

@@ -68,7 +68,7 @@ def test_marks_of_two_layouts_are_ambiguous(tmp_path):
 
 def test_two_layouts_that_load_different_tensors_are_ambiguous():
     a, b = torch.randn(3), torch.randn(3)
-    fits = {"timm": _Fit({"w": a, "v": b}, [], [], []), "torchvision": _Fit({"w": b, "v": a}, [], [], [])}
+    fits = {"timm": _Fit(state={"w": a, "v": b}), "torchvision": _Fit(state={"w": b, "v": a})}
     with pytest.raises(AmbiguousLayoutError, match=r"more than one layout \(timm, torchvision\)"):
         _one_layout(fits, "file.pth", "resnet18")
     assert _one_layout({"timm": fits["timm"], "torchvision": fits["timm"]}, "file.pth", "resnet18") == [

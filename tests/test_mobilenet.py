@@ -90,7 +90,7 @@ def test_training_step_with_drop_path():
 
 
 def test_bad_arguments_are_clear_errors():
-    with pytest.raises(ValueError, match="width_mult must be > 0"):
+    with pytest.raises(ValueError, match="width_mult must be a finite number > 0, got 0"):
         zoo.create_model("mobilenet_v2", width_mult=0)
     with pytest.raises(ValueError, match="rounding must be"):
         zoo.create_model("mobilenet_v3_large", rounding="tf")

@@ -93,7 +93,7 @@ def test_intermediates_are_the_patch_grid_and_decay_exemptions():
 def test_dynamic_img_size_and_set_input_size_as_timm():
     reference = spread_constant_params(timm_model("vit_tiny_patch16_224", dynamic_img_size=True))
     model = assert_equivalent("vit_ti_16", reference, "timm", input_size=(176, 240), batch=1, dynamic_img_size=True)
-    maps = model.forward_intermediates(torch.randn(1, 3, 96, 64), indices=1)
+    maps = model.forward_intermediates(torch.randn(1, 3, 96, 64), indices=1, intermediates_only=True)
     assert [tuple(m.shape) for m in maps] == [(1, 192, 6, 4)]
     with pytest.raises(ValueError, match="multiples of the patch size 16, got 96x60"):
         model(torch.randn(1, 3, 96, 60))

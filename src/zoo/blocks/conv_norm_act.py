@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from .activations import make_act
-from .padding import same_padding
+from .padding import pad_same
+
+torch.fx.wrap("pad_same")  # a leaf of traced graphs here too (fx patches the caller's module globals)
 
 __all__ = ["ConvNormAct", "Conv2dSame", "make_divisible"]
 
@@ -36,9 +37,7 @@ class Conv2dSame(nn.Conv2d):
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        top, bottom = same_padding(x.shape[-2], self.kernel_size[0], self.stride[0], self.dilation[0])
-        left, right = same_padding(x.shape[-1], self.kernel_size[1], self.stride[1], self.dilation[1])
-        return super().forward(F.pad(x, (left, right, top, bottom)))
+        return self._conv_forward(pad_same(x, self.kernel_size, self.stride, self.dilation), self.weight, self.bias)
 
 
 class ConvNormAct(nn.Module):

@@ -23,6 +23,7 @@ from torch import nn
 
 from .conv_norm_act import ConvNormAct
 from .drop_path import DropPath
+from .inplace import can_overwrite
 from .squeeze_excite import SqueezeExcite
 
 __all__ = ["InvertedResidual", "DepthwiseSeparable", "FusedMBConv"]
@@ -50,9 +51,9 @@ class _Residual(nn.Module):
             return x
         if self.drop_path is not None:
             x = self.drop_path(x)
-        if torch.is_grad_enabled() and x.requires_grad:
-            return x + shortcut  # autograd may have saved x (an activation's output)
-        return x.add_(shortcut)  # inference: x is the branch's own fresh output, so no copy
+        if can_overwrite(x):
+            return x.add_(shortcut)  # inference: x is the branch's own fresh output, so no copy
+        return x + shortcut  # autograd may have saved x (an activation's output)
 
 
 class InvertedResidual(_Residual):

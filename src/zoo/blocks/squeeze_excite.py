@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from .activations import make_act
+from .inplace import can_overwrite
 
 __all__ = ["SqueezeExcite"]
 
@@ -41,6 +42,6 @@ class SqueezeExcite(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         s = self.gate(self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True)))))
-        if self.inplace and not (torch.is_grad_enabled() and x.requires_grad):
+        if self.inplace and can_overwrite(x):
             return x.mul_(s)  # these nets are memory-bound: no second copy of the widest map
         return x * s

@@ -238,8 +238,11 @@ class NASNet(Backbone):
         self.head = ClassifierHead(cur[0], num_classes, drop_rate=drop_rate)
 
     def to_nchw(self, x: tuple[torch.Tensor, torch.Tensor], index: int) -> torch.Tensor:
-        """A stage's h_i; after a cell, activated as the next cell (and the head) reads it."""
-        return x[0] if index == 0 else F.relu(x[0])
+        """A stage's h_i; after a cell, activated as the next cell (and the head) reads it. h_i may come
+        alone: torchvision's ``create_feature_extractor`` takes a stage's last graph node, which is h_i
+        itself (the stem's conv, a cell's concatenation), not the (h_i, h_{i-1}) pair the stage returns."""
+        h = x if isinstance(x, torch.Tensor) else x[0]
+        return h if index == 0 else F.relu(h)
 
     def forward_post(self, x: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
         return self.to_nchw(x, len(self.stages) - 1)

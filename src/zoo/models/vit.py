@@ -6,8 +6,6 @@ are added, and a stack of pre-norm transformer blocks follows. Each block is a f
 patch size); ``forward_intermediates`` gives the patch tokens as an NCHW grid, class token left out.
 """
 
-from __future__ import annotations
-
 import math
 from collections import OrderedDict
 from functools import partial
@@ -110,6 +108,7 @@ class VisionTransformer(Backbone):
             raise ValueError(f"img_size must be a positive multiple of the patch size {self.patch_size}, got {img_size}")
         self.img_size = img_size if isinstance(img_size, int) else (h, w)
         self.grid_size = (h // self.patch_size, w // self.patch_size)
+        self.input_grid = self.grid_size  # the grid of the last input (dynamic_img_size), for to_nchw
 
     def set_input_size(self, img_size: int | tuple[int, int] | None = None, patch_size: int | None = None) -> None:
         """Make the model for another input size (timm's method): the position embedding is resampled to
@@ -153,14 +152,15 @@ class VisionTransformer(Backbone):
             )
 
     def forward_stem(self, x: torch.Tensor) -> torch.Tensor:
-        pos_embed = self.pos_embed
-        if self.dynamic_img_size:
-            # the grid of this input, kept for to_nchw
-            self.input_grid = (x.shape[-2] // self.patch_size, x.shape[-1] // self.patch_size)
-            pos_embed = resample_pos_embed(pos_embed, self.input_grid, self.grid_size)
+        pos_embed = self._dynamic_pos_embed(x) if self.dynamic_img_size else self.pos_embed
         x = self.patch_embed(x)
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
         return self.pos_drop(x + pos_embed)
+
+    @torch.jit.ignore  # TorchScript runs it in Python: the resampling sizes are only known at run time
+    def _dynamic_pos_embed(self, x: torch.Tensor) -> torch.Tensor:
+        self.input_grid = (x.shape[-2] // self.patch_size, x.shape[-1] // self.patch_size)  # for to_nchw
+        return resample_pos_embed(self.pos_embed, self.input_grid, self.grid_size)
 
     def forward_post(self, x: torch.Tensor) -> torch.Tensor:
         """``forward_features`` gives the tokens (B, 1 + patches, C) after the final norm, class token first."""

@@ -105,7 +105,7 @@ def model_cfg(name: str, spec: WeightSpec | None, kwargs: dict[str, Any]) -> dic
     cfg = {**base, **spec.pretrained_cfg} if spec is not None else base
     if spec is not None and "weights" not in spec.pretrained_cfg:
         cfg["weights"] = spec.origin
-    in_chans, img_size = kwargs.get("in_chans", 3), kwargs.get("img_size")
+    in_chans, img_size = kwargs.get("in_chans", cfg["input_size"][0]), kwargs.get("img_size")
     size = tuple(cfg["input_size"][1:])
     if img_size is not None:
         size = (img_size, img_size) if isinstance(img_size, int) else tuple(img_size)
@@ -362,7 +362,7 @@ def _check_settings(model: nn.Module, name: str, source: str | None, origin: str
     defaults = {k: p.default for k, p in inspect.signature(entry.factory).parameters.items()
                 if p.default is not inspect.Parameter.empty}
     current = {**defaults, **entry.config, **config["kwargs"]}
-    wrong = {k: v for k, v in implied.items() if k in current and current[k] != v}
+    wrong = {k: v for k, v in implied.items() if k in current and _setting(current[k]) != _setting(v)}
     if wrong:
         fix = ", ".join(f"{k}={v!r}" for k, v in implied.items())
         alias = f" or zoo.create_model({net!r}, pretrained=...)" if net in model_info(name).aliases else ""
@@ -370,6 +370,14 @@ def _check_settings(model: nn.Module, name: str, source: str | None, origin: str
             f"{origin} holds {net} weights ({source} keys), trained with {fix}; this {name} is built with "
             f"{', '.join(f'{k}={current[k]!r}' for k in wrong)}, and its outputs would be off. The model was left "
             f"unchanged. Build it with zoo.create_model({name!r}, pretrained=..., {fix}){alias}.")
+
+
+def _setting(value):
+    """A setting in one spelling: an image size of 224, (224, 224) and [224, 224] (from JSON) are one."""
+    if isinstance(value, (list, tuple)):
+        value = tuple(value)
+        return value if len(value) != 2 or value[0] != value[1] else value[0]
+    return value
 
 
 def apply_state_dict(model: nn.Module, state: dict[str, torch.Tensor], name: str, source: str | None = None,
