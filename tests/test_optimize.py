@@ -134,10 +134,16 @@ def test_compiled_tiny_resnet():
     x = photo_crops(2, (32, 32))
     with torch.no_grad():
         expected = model(x)
+    from torch._dynamo.utils import counters
+
+    counters.clear()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fast = model_optimized = zoo.optimize(model, x, precision="fp32")
     assert model_optimized.report.compiled and model_optimized.report.compile_seconds > 0
+    if torch.backends.mkldnn.is_available():  # the weights were frozen: oneDNN prepacked every conv and the fc
+        assert counters["inductor"]["mkldnn_conv_weight_pack_matcher_count"] == 1 + 4 * 2 + 3
+        assert counters["inductor"]["mkldnn_linear_weight_pack_matcher_count"] == 1
     assert relative_error(fast(x), expected) <= FP32_TOLERANCE
     assert "compile" in str(fast.report)
 

@@ -83,10 +83,11 @@ class OptimizedModel(nn.Module):
     ``.model`` is the prepared module (before compilation), ``.report`` the :class:`OptimizeReport`."""
 
     def __init__(self, model: nn.Module, runner, *, dtype: torch.dtype | None, channels_last: bool,
-                 report: OptimizeReport | None = None):
+                 report: OptimizeReport | None = None, inductor: dict[str, Any] | None = None):
         super().__init__()
         self.model = model
         self._runner = runner
+        self._inductor = inductor or {}
         self._dtype = dtype
         self._channels_last = channels_last
         self.report = report
@@ -102,9 +103,23 @@ class OptimizedModel(nn.Module):
             x = x.contiguous(memory_format=torch.channels_last)
         autocast = (torch.autocast(x.device.type, dtype=self._dtype) if self._dtype is not None
                     else contextlib.nullcontext())
-        with torch.no_grad(), autocast:
+        # inductor's settings are read when dynamo traces (a recompile, for a new shape, may come at any
+        # call): freezing, in particular, is not honoured from torch.compile(options=...) alone (torch 2.14)
+        settings = torch._inductor.config.patch(self._inductor) if self._inductor else contextlib.nullcontext()
+        with torch.no_grad(), autocast, settings:
             out = self._runner(x)
         return tree_map(lambda t: t.float() if isinstance(t, torch.Tensor) and t.is_floating_point() else t, out)
+
+
+def inductor_settings(device: torch.device, *, max_autotune: bool = False) -> dict[str, Any]:
+    """The inductor settings ``zoo.optimize`` compiles under: weights frozen into constants (on the CPU
+    oneDNN then prepacks conv/linear weights and fuses their activations and residual adds), and with
+    ``max_autotune`` inductor's GEMM templates benchmarked against the library kernels."""
+    settings: dict[str, Any] = {"freezing": True}
+    if max_autotune:
+        settings.update(max_autotune=True,
+                        max_autotune_gemm_backends="CPP,ATEN" if device.type == "cpu" else "TRITON,ATEN")
+    return settings
 
 
 def _precision(precision: str, device: torch.device) -> torch.dtype | None:
@@ -176,12 +191,9 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
     runner = prepared
     compile_seconds = 0.0
     if compile:
-        options = {"freezing": True}
-        if max_autotune:
-            options.update(max_autotune=True, max_autotune_gemm_backends="CPP,ATEN" if device.type == "cpu"
-                           else "TRITON,ATEN")
-        runner = torch.compile(prepared, dynamic=dynamic, options=options)
-    optimized = OptimizedModel(prepared, runner, dtype=dtype, channels_last=channels_last).eval()
+        runner = torch.compile(prepared, dynamic=dynamic)
+    inductor = inductor_settings(device, max_autotune=max_autotune) if compile else None
+    optimized = OptimizedModel(prepared, runner, dtype=dtype, channels_last=channels_last, inductor=inductor).eval()
     try:
         start = time.perf_counter()
         for _ in range(warmup):
