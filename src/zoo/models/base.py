@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-__all__ = ["Backbone", "FeatureInfo", "FeatureInfoList", "FeatureExtractor", "FEATURE_CLASSES", "tracing"]
+__all__ = ["Backbone", "HeadConvBackbone", "FeatureInfo", "FeatureInfoList", "FeatureExtractor", "FEATURE_CLASSES", "tracing"]
 
 FEATURE_CLASSES = (None, "getter")  # timm's feature_cls values the zoo's FeatureExtractor is
 
@@ -336,6 +336,24 @@ class Backbone(nn.Module):
         if post:
             matcher["post"] = rf"^(?:{'|'.join(map(re.escape, post))})\b"
         return matcher
+
+
+class HeadConvBackbone(Backbone):
+    """A backbone with a 1×1 conv between its last stage and the pooling (MobileNet V2/V3, MnasNet,
+    EfficientNet, ShuffleNet V2): subclasses set ``self.conv_head`` (None where the network has none).
+    It is part of ``forward_features`` (``forward_post``); pruning drops it with the head, or when the
+    last stage, the only one it reads, is not kept."""
+
+    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
+        if self.conv_head is not None:
+            x = self.conv_head(x)
+        return x
+
+    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> List[int]:
+        take = super().prune_intermediate_layers(indices, prune_norm, prune_head)
+        if prune_head or take[-1] < len(self.feature_info) - 1:
+            self.conv_head = None
+        return take
 
 
 class FeatureExtractor(nn.Module):

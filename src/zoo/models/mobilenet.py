@@ -27,14 +27,14 @@ from zoo.blocks import (
 )
 from zoo.registry import build, register
 
-from .base import Backbone, FeatureInfo
+from .base import FeatureInfo, HeadConvBackbone
 from .foreign import mmpretrain_keys, sort_keys
 
 __all__ = ["MobileBackbone", "MobileNetV1", "MobileNetV2", "MobileNetV3", "convert_in_order", "convert_mmpretrain",
            "pair_in_order"]
 
 
-class MobileBackbone(Backbone):
+class MobileBackbone(HeadConvBackbone):
     """Stem conv → blocks → optional 1×1 head conv → classifier: MobileNet, MnasNet and EfficientNet.
 
     A family builds its blocks from its table and calls :meth:`assemble`, which groups them into one
@@ -70,17 +70,6 @@ class MobileBackbone(Backbone):
             elif isinstance(m, nn.Linear):
                 nn.init.normal_(m.weight, 0, 0.01)
                 nn.init.zeros_(m.bias)
-
-    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
-        if self.conv_head is not None:
-            x = self.conv_head(x)
-        return x
-
-    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> list[int]:
-        take = super().prune_intermediate_layers(indices, prune_norm, prune_head)
-        if prune_head or take[-1] < len(self.feature_info) - 1:  # the head conv reads the last stage only
-            self.conv_head = None
-        return take
 
 
 def _check_width(width_mult: float) -> None:

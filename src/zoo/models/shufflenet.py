@@ -20,7 +20,7 @@ from torch import nn
 from zoo.blocks import ChannelShuffle, ClassifierHead, ConvNormAct, make_divisible
 from zoo.registry import register
 
-from .base import Backbone, FeatureInfo
+from .base import FeatureInfo, HeadConvBackbone
 
 __all__ = ["ShuffleNetV1", "ShuffleNetV2", "ShuffleUnitV1", "ShuffleUnitV2"]
 
@@ -96,7 +96,7 @@ class ShuffleUnitV2(nn.Module):
         return self.shuffle(out)
 
 
-class _ShuffleNet(Backbone):
+class _ShuffleNet(HeadConvBackbone):
     """Stem conv 3×3/2 → [max-pool 3×3/2 →] Stage2 → Stage3 → Stage4 → optional 1×1 conv → pool → linear."""
 
     def assemble(self, in_chans: int, stem_chs: int, stage_chs: tuple[int, ...], unit, conv_head_chs: int,
@@ -116,18 +116,6 @@ class _ShuffleNet(Backbone):
         self.stages = nn.Sequential(stages)
         self.conv_head = ConvNormAct(in_chs, conv_head_chs, 1, padding=0) if conv_head_chs else None
         self.head = ClassifierHead(conv_head_chs or in_chs, num_classes, drop_rate=drop_rate)
-
-    def forward_post(self, x: torch.Tensor) -> torch.Tensor:
-        """V2's 1×1 conv after the last stage (1024 channels; V1 has none)."""
-        if self.conv_head is not None:
-            x = self.conv_head(x)
-        return x
-
-    def prune_intermediate_layers(self, indices=1, prune_norm: bool = False, prune_head: bool = True) -> list[int]:
-        take = super().prune_intermediate_layers(indices, prune_norm, prune_head)
-        if prune_head or take[-1] < len(self.feature_info) - 1:  # the head conv reads the last stage only
-            self.conv_head = None
-        return take
 
 
 # Table 1 of the V1 paper: output channels of Stage2 … Stage4 for each number of groups g
