@@ -80,3 +80,29 @@ def test_only_efficientnets_come_from_it():
         zoo.convert_state_dict("mnasnet1_0", state, source="efficientnet_pytorch")
     with pytest.raises(ValueError, match="tensors"):  # another width and depth: B1's file for B0
         zoo.convert_state_dict("efficientnet_b0", reference("b1").state_dict(), source="efficientnet_pytorch")
+
+
+def lite0_reference() -> torch.nn.Module:
+    """EfficientNet-Lite0 in EfficientNet-PyTorch's classes, as its Lite ports are stored: B0's blocks
+    without squeeze-excite and with ReLU6 in place of swish (at width and depth 1.0 Lite's fixed stem, head
+    and end-stage depths are B0's own)."""
+    from efficientnet_pytorch.utils import efficientnet
+
+    torch.manual_seed(0)
+    blocks_args, global_params = efficientnet(1.0, 1.0, image_size=SIZE)
+    model = efficientnet_pytorch.EfficientNet([b._replace(se_ratio=None) for b in blocks_args], global_params)
+    model._swish = torch.nn.ReLU6()
+    for block in model._blocks:
+        block._swish = torch.nn.ReLU6()
+    return randomize_norms(model).eval()
+
+
+def test_lite_checkpoint_in_its_layout_gives_its_outputs(tmp_path):
+    ref = lite0_reference()
+    assert not any("_se_" in k for k in ref.state_dict())
+    torch.save(ref.state_dict(), tmp_path / "lite0.pth")
+    with pytest.warns(UserWarning, match=r"found the efficientnet_pytorch layout.*padding='same', bn_eps=0\.001"):
+        model = zoo.create_model("efficientnet_lite0", pretrained=str(tmp_path / "lite0.pth")).eval()
+    x = torch.randn(2, 3, *SIZE)
+    with torch.no_grad():
+        assert relative_error(model(x), ref(x)) <= TOL
