@@ -14,10 +14,7 @@ the median img/s over the rounds is printed, with the ratio to OpenVINO bf16, an
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -32,21 +29,13 @@ import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
-from zoo.optimizing import bf16_matrix_units  # noqa: E402
+from zoo.hardware import describe  # noqa: E402
 
 DEFAULT_MODELS = ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny",
                   "vit_b_16", "swin_t"]
 PATHS = ["eager fp32", "zoo.optimize fp32", "zoo.optimize bf16", "onnxruntime fp32", "openvino fp32",
          "openvino bf16"]
 BASELINE = "openvino bf16"
-
-
-def cpu_name() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Model name"))
-    except (OSError, subprocess.CalledProcessError, StopIteration):
-        return platform.processor() or "unknown CPU"
 
 
 def export_onnx(model: torch.nn.Module, x: torch.Tensor, path: Path) -> None:
@@ -195,8 +184,7 @@ def main(argv: list[str] | None = None) -> None:
             versions.append(f"{mod} {__import__(mod).__version__}")
         except ImportError:
             versions.append(f"{mod} not installed (pip install -e '.[bench]')")
-    header = (f"{cpu_name()}, bf16 matrix units: {'yes' if bf16_matrix_units() else 'no'}, "
-              f"{args.threads} threads, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    header = describe()
     print(header)
     print(", ".join(versions))
     results: dict[tuple[str, int], dict[str, float]] = {}

@@ -32,6 +32,7 @@ import torch.nn.functional as F  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
 import zoo.fused as zf  # noqa: E402
+from zoo.hardware import describe  # noqa: E402
 
 MODELS = ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny", "swin_t"]
 
@@ -118,7 +119,7 @@ def op_cases(device, dtype):
 
 
 def bench_ops(device, dtype, compile_eager: bool, repeats: int):
-    print(f"\n## Per op — {device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else 'CPU'}), "
+    print(f"\n## Per op — {describe(device)}, "
           f"{str(dtype).removeprefix('torch.')}, fused column = "
           f"{'Triton kernel' if zf.use_kernel(torch.empty(0, device=device)) else 'PyTorch fallback'}\n")
     print("| op | MB moved | eager ms | fused ms | compile ms | fused GB/s | fused / eager |")

@@ -28,6 +28,7 @@ import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
+from zoo.hardware import describe  # noqa: E402
 
 DEFAULT_MODELS = [
     "alexnet", "vgg16", "resnet50", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
@@ -138,8 +139,7 @@ def main(argv=None):
     parser.add_argument("--no-startup", action="store_true", help="skip the import / create_model timings")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {args.threads} threads, fp32, CPU; median of {args.repeats} "
-          f"alternating runs after {args.warmup} warm-up\n")
+    print(f"{describe()}; fp32; median of {args.repeats} alternating runs after {args.warmup} warm-up\n")
     if not args.no_startup:
         print("| startup | seconds |\n|---|---:|")
         for label, sec in startup_times().items():

@@ -190,7 +190,7 @@ def _flash_backward(args, kwargs, out):
 @register_formula("_native_multi_head_attention")
 def _native_mha(args, kwargs, out):
     """PyTorch's fused ``nn.MultiheadAttention`` (eval, no grad): q/k/v projections, attention, output projection."""
-    q, k, v, embed = args[0], args[1], args[2], args[3]
+    q, k, embed = args[0], args[1], args[3]
     tokens_q, tokens_kv = q.numel() // q.shape[-1], k.numel() // k.shape[-1]
     proj_in = tokens_q * q.shape[-1] * embed + 2 * tokens_kv * k.shape[-1] * embed
     attention = tokens_q * k.shape[-2] * 2 * embed  # Q·Kᵀ and A·V over all heads (heads × head_dim = embed)

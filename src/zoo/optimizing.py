@@ -36,20 +36,12 @@ import torch
 from torch import nn
 from torch.utils._pytree import tree_flatten, tree_map
 
+from zoo.hardware import bf16_matrix_units
+
 __all__ = ["optimize", "OptimizedModel", "OptimizeReport", "bf16_matrix_units"]
 
 FP32_TOLERANCE = 1e-4  # relative (to the largest logit) error allowed on the fp32 path
 LOW_PRECISION_TOLERANCE = 5e-2  # the bf16/fp16 path: a sanity bound; top-1 agreement is what is tested
-
-
-def bf16_matrix_units(device: torch.device | str = "cpu") -> bool:
-    """Whether ``device`` multiplies bf16 matrices natively (AMX / AVX512-BF16; CUDA compute capability ≥ 8)."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type == "cpu":
-        return bool(torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported())
-    return False
 
 
 @dataclass

@@ -12,7 +12,6 @@ conditions that decide them: device name, dtype, threads and memory format.
 from __future__ import annotations
 
 import copy
-import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -21,6 +20,7 @@ from typing import Any, Sequence
 import torch
 from torch import nn
 
+from zoo.hardware import device_name
 from zoo.resolve import input_shape, resolve_model
 
 __all__ = ["benchmark", "Benchmark"]
@@ -53,14 +53,6 @@ class Benchmark:
             f"{self.memory_format}, {self.device}, {self.threads} threads\n"
             f"{self.images_per_s:,.1f} images/s; latency ms: {lat} ({self.repeats} calls){mem}"
         )
-
-
-def _device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    if device.type == "cpu":
-        return f"cpu ({platform.processor() or platform.machine()})"
-    return str(device)
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -142,7 +134,7 @@ def benchmark(
         model=label,
         input_shape=tuple(shape),
         mode=mode,
-        device=_device_name(device),
+        device=device_name(device),
         dtype=str(dtype).removeprefix("torch."),
         threads=used_threads,
         memory_format="channels_last" if channels_last else "contiguous",
