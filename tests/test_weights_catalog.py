@@ -47,7 +47,10 @@ def test_rows_of_models_not_cataloged_yet_are_skipped_and_named(tool, tmp_path, 
                weight_row("mixnet", "tv_imagenet1k_v1", "torchvision", "alexnet"),
                weight_row("mixnet", "mm_in1k", "mmpretrain", "MixNet", license="apache-2.0")]
     reference = write_reference(tmp_path / "reference", models, weights)
-    monkeypatch.setitem(sys.modules, "mmpretrain", None)  # as where mmpretrain is not installed
+    # as where mmpretrain is not installed; its submodules too, which another test may have imported
+    # (an import finds a cached submodule without looking at its parent)
+    for module in [m for m in sys.modules if m == "mmpretrain" or m.startswith("mmpretrain.")] + ["mmpretrain"]:
+        monkeypatch.setitem(sys.modules, module, None)
     text, classes, skipped = tool.generate(reference, known={"alexnet", "lenet5", "mixnet"})
     rows = list(csv.DictReader(text.splitlines()))
     assert [(r["model"], r["tag"]) for r in rows] == [("alexnet", "tv_imagenet1k_v1")]
