@@ -90,3 +90,18 @@ def mmpretrain_classifier(backbone: dict, head: dict, neck: dict | None = None) 
 
     torch.manual_seed(0)
     return ImageClassifier(backbone=backbone, neck=neck, head=head)
+
+
+def saved_bytes(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """``model(x)`` and the bytes autograd keeps for its backward pass (what checkpointing trades for
+    recomputation)."""
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        out = model(x)
+    return out, total

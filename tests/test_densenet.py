@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import zoo
-from equivalence import assert_equivalent, timm_model, torchvision_model
+from equivalence import assert_equivalent, saved_bytes, timm_model, torchvision_model
 
 SIZE = (67, 45)  # odd, non-square
 slow = pytest.mark.slow
@@ -48,20 +48,6 @@ def test_block_config_is_the_paper_table():
         assert zoo.list_models(family="densenet") == ["densenet121", "densenet161", "densenet169", "densenet201"]
 
 
-def _saved_bytes(model, x):
-    """Bytes autograd keeps for the backward pass of one forward."""
-    total = 0
-
-    def pack(t):
-        nonlocal total
-        total += t.numel() * t.element_size()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = model(x)
-    return out, total
-
-
 def test_memory_efficient_gives_the_same_gradients_and_stores_less():
     torch.manual_seed(0)
     plain = zoo.create_model("densenet121", num_classes=5).train()
@@ -70,7 +56,7 @@ def test_memory_efficient_gives_the_same_gradients_and_stores_less():
     x = torch.randn(2, 3, 64, 48)
     outs = []
     for model in (plain, efficient):
-        out, saved = _saved_bytes(model, x)
+        out, saved = saved_bytes(model, x)
         out.square().sum().backward()
         outs.append((out, saved))
     assert torch.allclose(outs[0][0], outs[1][0], atol=1e-6)

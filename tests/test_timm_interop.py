@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import zoo
+from equivalence import saved_bytes
 
 timm = pytest.importorskip("timm")
 
@@ -46,20 +47,6 @@ def test_model_without_weights_reports_its_own_input_size():
     assert zoo.data_config(zoo.create_model("vit_b_16", img_size=384))["input_size"] == (3, 384, 384)
 
 
-def _saved_bytes(model, x):
-    """Bytes autograd keeps for the backward pass (what checkpointing trades for recomputation)."""
-    total = 0
-
-    def pack(t):
-        nonlocal total
-        total += t.numel() * t.element_size()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = model(x)
-    return out, total
-
-
 @pytest.mark.parametrize("name,size", [("resnet18", 64), ("vit_ti_16", 64), ("convnext_tiny", 64),
                                        ("efficientnet_b0", 64)])
 def test_grad_checkpointing_same_gradients_less_memory(name, size):
@@ -70,7 +57,7 @@ def test_grad_checkpointing_same_gradients_less_memory(name, size):
         model = zoo.create_model(name, drop_path_rate=0.1, **kwargs).train()
         model.set_grad_checkpointing(enable)
         torch.manual_seed(1)
-        out, saved = _saved_bytes(model, torch.randn(2, 3, size, size))
+        out, saved = saved_bytes(model, torch.randn(2, 3, size, size))
         out.square().mean().backward()
         runs.append((out.detach(), {n: p.grad for n, p in model.named_parameters()}, saved))
     (out0, grads0, saved0), (out1, grads1, saved1) = runs
