@@ -1,13 +1,15 @@
 """``zoo.optimize``: the same answers as eager fp32, a fallback instead of an error, and clear refusals.
 
 Every family runs through the eager steps (``compile=False``: fold + channels_last, fp32) on crops of real
-photos; the bf16 path is held to top-1 agreement with fp32 on a model trained for a few seconds on
-scikit-learn's digits (random weights give near-ties that no precision can be asked to keep). One tiny
+photos; the bf16 path is held to top-1 agreement with fp32 for 13 of the 17 families (NOT_COVERED says
+why not the other four), each network trained for seconds on crops of thirteen real photos (random
+weights give near-ties that no precision can be asked to keep). One tiny
 model is compiled in the default run; compile costs minutes on two cores, so the rest is marked slow.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import pytest
@@ -79,39 +81,88 @@ def test_eager_steps_keep_fp32_outputs(name):
         assert relative_error(fast(other), model(other)) <= FP32_TOLERANCE
 
 
-@pytest.fixture(scope="module")
-def digits_model():
-    """A small ResNet trained briefly on scikit-learn's digits (8×8, upsampled to 16×16):
-    meaningful logits, so top-1 agreement measures precision and not near-ties."""
-    from sklearn.datasets import load_digits
+@functools.lru_cache(maxsize=1)
+def photos() -> tuple[torch.Tensor, ...]:
+    """Thirteen real photos and textures (scikit-image's and scikit-learn's samples), RGB in [0, 1]."""
+    import skimage.data
+    from sklearn.datasets import load_sample_images
 
-    digits = load_digits()
-    x = torch.tensor(digits.images, dtype=torch.float32)[:, None] / 16
-    x = F.interpolate(x, size=(16, 16), mode="bilinear", align_corners=False)
-    y = torch.tensor(digits.target)
+    names = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
+             "camera", "brick", "grass", "gravel")
+    images = [getattr(skimage.data, n)() for n in names] + list(load_sample_images().images)
+    out = []
+    for im in images:
+        t = torch.tensor(im).float() / 255
+        out.append((t[..., None].expand(*t.shape, 3) if t.ndim == 2 else t).permute(2, 0, 1).contiguous())
+    return tuple(out)
+
+
+def labelled_crops(per_class: int, size: tuple[int, int], channels: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random crops (a third of the photo's side or more, half of them mirrored) labelled by their photo."""
+    g = torch.Generator().manual_seed(0)
+    images, labels = [], []
+    for label, photo in enumerate(photos()):
+        short = min(photo.shape[1:])
+        for _ in range(per_class):
+            side = int(torch.randint(short // 3, short + 1, (1,), generator=g))
+            top = int(torch.randint(0, photo.shape[1] - side + 1, (1,), generator=g))
+            left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
+            crop = photo[None, :, top:top + side, left:left + side]
+            crop = crop.flip(-1) if torch.rand(1, generator=g) < 0.5 else crop
+            images.append(F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False))
+            labels.append(label)
+    x = (torch.cat(images) - MEAN) / STD
+    return (x.mean(1, keepdim=True) if channels == 1 else x), torch.tensor(labels)
+
+
+# the smallest model of each family, shrunk where training it would cost minutes on two cores
+SHRUNK = {"densenet121": {"block_config": (2, 2, 2, 2)}, "convnext_tiny": {"depths": (1, 1, 1, 1)},
+          "swin_t": {"img_size": 64, "depths": (1, 1, 1, 1)},
+          "nasnet_a_large": {"cells_per_stage": 1, "penultimate_filters": 768, "stem_width": 32}}
+EPOCHS = {"lenet5": 40}  # LeNet-5 learns slowly; ten epochs leave the rest at ≥ 80 % on their crops
+# families this test does not cover yet, and why (measured on a 2-core AVX2 EPYC, 2026-12-02)
+NOT_COVERED = {
+    "alexnet": "62 % on its crops after 20 epochs at 3e-5 (it diverges at 1e-3): no confident logits in budget",
+    "vgg11": "learns at 1e-4 and agrees, but costs 4 minutes (its 120 M-parameter classifier)",
+    "squeezenet1_1": "77 % on its crops after 40 epochs: no confident logits in budget",
+    "maxvit_t": "shrunk to 64 px (partition 2), the zoo keeps 87-91 % of its decisions; plain bf16 autocast 92 %",
+}
+
+
+def trained_on_photos(name: str) -> tuple[nn.Module, torch.Tensor]:
+    """``name``'s network trained for seconds to tell the thirteen photos apart from their crops, with its
+    BatchNorm statistics recomputed over the crops: confident logits, like a trained network on its data."""
     torch.manual_seed(0)
-    perm = torch.randperm(len(x))
-    train, held = perm[:1400], perm[1400:]
-    model = zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10, in_chans=1)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    model = zoo.create_model(name, num_classes=len(photos()), **{**small_config(name), **SHRUNK.get(name, {})})
+    size = input_size(model)
+    x, y = labelled_crops(8, size, channels=model.in_chans)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     model.train()
-    for _ in range(3):
-        for i in range(0, len(train), 100):
-            idx = train[i:i + 100]
+    for _ in range(EPOCHS.get(name, 10)):
+        for idx in torch.randperm(len(x)).split(26):
             loss = F.cross_entropy(model(x[idx]), y[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for norm in norms:  # a few steps leave running statistics far from the weights': average them afresh
+        norm.reset_running_stats()
+        norm.momentum = None
+    with torch.no_grad():
+        for idx in torch.arange(len(x)).split(52):
+            model(x[idx])
     model.eval()
     with torch.no_grad():
-        accuracy = (model(x[held]).argmax(1) == y[held]).float().mean().item()
-    assert accuracy > 0.8, f"the digits model did not learn ({accuracy:.1%}): the agreement test would mean nothing"
-    return model, x[held]
+        accuracy = (model(x).argmax(1) == y).float().mean().item()
+    assert accuracy >= 0.8, f"{name} did not learn the photos ({accuracy:.0%}): top-1 agreement would mean little"
+    return model, x
 
 
-@pytest.mark.slow  # training costs minutes on a loaded two-core machine
-def test_bf16_agrees_with_fp32_on_top1(digits_model):
-    model, images = digits_model
+@pytest.mark.slow  # each family trains for seconds to a minute, and bf16 is emulated on CPUs without bf16 units
+@pytest.mark.parametrize("name", [p.values[0] for p in one_per_family() if p.values[0] not in NOT_COVERED])
+def test_bf16_agrees_with_fp32_on_top1(name):
+    """The bf16 path keeps ≥ 99 % of fp32's top-1 decisions on real photos, for every family but NOT_COVERED's."""
+    model, images = trained_on_photos(name)
     with torch.no_grad():
         expected = model(images).argmax(1)
     fast = zoo.optimize(model, images[:8], precision="bf16", compile=False)
@@ -119,7 +170,7 @@ def test_bf16_agrees_with_fp32_on_top1(digits_model):
     out = fast(images)
     assert out.dtype == torch.float32  # logits come back in fp32
     agreement = (out.argmax(1) == expected).float().mean().item()
-    assert agreement >= 0.99, f"bf16 top-1 agreement {agreement:.1%} with fp32 on {len(images)} held-out digits"
+    assert agreement >= 0.99, f"{name}: bf16 top-1 agreement {agreement:.1%} with fp32 on {len(images)} photo crops"
 
 
 def test_auto_precision_follows_the_hardware():

@@ -41,7 +41,10 @@ from zoo.hardware import bf16_matrix_units
 __all__ = ["optimize", "OptimizedModel", "OptimizeReport", "bf16_matrix_units"]
 
 FP32_TOLERANCE = 1e-4  # relative (to the largest logit) error allowed on the fp32 path
-LOW_PRECISION_TOLERANCE = 5e-2  # the bf16/fp16 path: a sanity bound; top-1 agreement is what is tested
+# the bf16/fp16 path: a bound that catches a broken step (errors of order 1), not bf16's own rounding. Briefly
+# trained MnasNet and ShuffleNet read 6e-2 and 7.5e-2 from eager fp32 under plain bf16 autocast while keeping
+# every top-1 decision on their example batch; top-1 agreement is what the tests hold the bf16 path to
+LOW_PRECISION_TOLERANCE = 0.25
 
 
 @dataclass
