@@ -33,16 +33,18 @@ def photo_crops(n: int, size: tuple[int, int], seed: int = 0, channels: int = 3)
 
     g = torch.Generator().manual_seed(seed)
     photos = [torch.tensor(im).permute(2, 0, 1).float() / 255 for im in load_sample_images().images]
-    crops = []
-    for i in range(n):
-        photo = photos[i % len(photos)]
-        side = int(torch.randint(120, min(photo.shape[1:]), (1,), generator=g))
-        top = int(torch.randint(0, photo.shape[1] - side + 1, (1,), generator=g))
-        left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
-        crop = photo[None, :, top:top + side, left:left + side]
-        crops.append(F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False))
+    crops = [random_crop(photos[i % len(photos)], size, g, min_side=120) for i in range(n)]
     batch = (torch.cat(crops) - MEAN) / STD
     return batch.mean(1, keepdim=True) if channels == 1 else batch
+
+
+def random_crop(photo: torch.Tensor, size: tuple[int, int], g: torch.Generator, *, min_side: int) -> torch.Tensor:
+    """A square crop of ``photo`` (side ``min_side`` or more) at a random place, resized to ``size``."""
+    side = int(torch.randint(min_side, min(photo.shape[1:]), (1,), generator=g))
+    top = int(torch.randint(0, photo.shape[1] - side + 1, (1,), generator=g))
+    left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
+    crop = photo[None, :, top:top + side, left:left + side]
+    return F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False)
 
 
 def relative_error(out: torch.Tensor, ref: torch.Tensor) -> float:
@@ -102,14 +104,9 @@ def labelled_crops(per_class: int, size: tuple[int, int], channels: int = 3) -> 
     g = torch.Generator().manual_seed(0)
     images, labels = [], []
     for label, photo in enumerate(photos()):
-        short = min(photo.shape[1:])
         for _ in range(per_class):
-            side = int(torch.randint(short // 3, short + 1, (1,), generator=g))
-            top = int(torch.randint(0, photo.shape[1] - side + 1, (1,), generator=g))
-            left = int(torch.randint(0, photo.shape[2] - side + 1, (1,), generator=g))
-            crop = photo[None, :, top:top + side, left:left + side]
-            crop = crop.flip(-1) if torch.rand(1, generator=g) < 0.5 else crop
-            images.append(F.interpolate(crop, size=size, mode="bilinear", antialias=True, align_corners=False))
+            crop = random_crop(photo, size, g, min_side=min(photo.shape[1:]) // 3)
+            images.append(crop.flip(-1) if torch.rand(1, generator=g) < 0.5 else crop)
             labels.append(label)
     x = (torch.cat(images) - MEAN) / STD
     return (x.mean(1, keepdim=True) if channels == 1 else x), torch.tensor(labels)
