@@ -20,7 +20,7 @@ from torch import nn
 import zoo
 from equivalence import randomize_norms
 from test_contract import BIG, input_size, small_config
-from zoo.optimizing import FP32_TOLERANCE, bf16_matrix_units
+from zoo.optimizing import FP32_TOLERANCE, OptimizedModel, bf16_matrix_units
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
@@ -168,6 +168,18 @@ def test_bf16_agrees_with_fp32_on_top1(name):
     assert out.dtype == torch.float32  # logits come back in fp32
     agreement = (out.argmax(1) == expected).float().mean().item()
     assert agreement >= 0.99, f"{name}: bf16 top-1 agreement {agreement:.1%} with fp32 on {len(images)} photo crops"
+
+
+def test_a_zoo_model_optimizes_itself():
+    """``model.optimize(x)`` is ``zoo.optimize(model, x)``: the same steps, the model left as it was."""
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10)).eval()
+    x = photo_crops(2, (32, 32))
+    fast = model.optimize(x, precision="fp32", compile=False)
+    assert isinstance(fast, OptimizedModel) and fast.report.folded and fast.report.channels_last
+    with torch.no_grad():
+        assert relative_error(fast(x), model(x)) <= FP32_TOLERANCE
+    assert any(isinstance(m, nn.BatchNorm2d) for m in model.modules())  # folded in the copy only
 
 
 def test_auto_precision_follows_the_hardware():

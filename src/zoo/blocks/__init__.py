@@ -3,6 +3,7 @@
 from .attention import Attention, relative_position_index
 from .branches import Concat
 from .channel_shuffle import ChannelShuffle
+from .convnext_block import ConvNeXtBlock
 from .conv_norm_act import Conv2dSame, ConvNormAct, make_divisible
 from .drop_path import DropPath, drop_path_rates
 from .heads import ClassifierHead, ConvClassifierHead, mlp_pre_logits
@@ -14,6 +15,7 @@ from .padding import PadSame, same_padding
 from .patch_embed import PatchEmbed
 from .residual import BasicBlock, Bottleneck, ScaledResidual
 from .squeeze_excite import SqueezeExcite
+from .windows import SwinBlock
 
 __all__ = [
     "Attention",
@@ -24,6 +26,7 @@ __all__ = [
     "Concat",
     "ConvClassifierHead",
     "Conv2dSame",
+    "ConvNeXtBlock",
     "ConvNormAct",
     "DepthwiseSeparable",
     "DropPath",
@@ -36,6 +39,7 @@ __all__ = [
     "PatchEmbed",
     "ScaledResidual",
     "SqueezeExcite",
+    "SwinBlock",
     "drop_path_rates",
     "make_divisible",
     "mlp_pre_logits",

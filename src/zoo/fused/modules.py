@@ -16,11 +16,8 @@ from typing import Callable
 import torch
 from torch import nn
 
-from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNormAct, DropPath, FusedMBConv, InvertedResidual,
-                        LayerNorm2d, LayerScale, SqueezeExcite)
-from zoo.models.convnext import ConvNeXtBlock
-from zoo.models.swin import SwinBlock
-
+from zoo.blocks import (Attention, BasicBlock, Bottleneck, ConvNeXtBlock, ConvNormAct, DropPath, FusedMBConv,
+                        InvertedResidual, LayerNorm2d, LayerScale, SqueezeExcite, SwinBlock)
 from zoo.blocks.activations import act_name, gate_name
 
 from ._dispatch import use_kernel

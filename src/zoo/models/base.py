@@ -337,6 +337,16 @@ class Backbone(nn.Module):
             matcher["post"] = rf"^(?:{'|'.join(map(re.escape, post))})\b"
         return matcher
 
+    # -------------------------------------------------------------------------------------- deployment
+    @torch.jit.unused
+    def optimize(self, example_input: torch.Tensor, **kwargs: Any) -> nn.Module:
+        """``zoo.optimize(self, example_input, **kwargs)``: an inference-only copy prepared for speed on
+        ``example_input``'s device (folded norms, channels_last, bf16 where the hardware has it, compiled
+        with frozen weights); this model is left as it was."""
+        from zoo.optimizing import optimize
+
+        return optimize(self, example_input, **kwargs)
+
 
 class HeadConvBackbone(Backbone):
     """A backbone with a 1×1 conv between its last stage and the pooling (MobileNet V2/V3, MnasNet,
