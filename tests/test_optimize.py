@@ -27,13 +27,11 @@ STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
 
 def photo_crops(n: int, size: tuple[int, int], seed: int = 0, channels: int = 3) -> torch.Tensor:
-    """``n`` random crops of scikit-learn's sample photos, resized to ``size`` and normalized like ImageNet
+    """``n`` random crops of scikit-learn's two sample photos, resized to ``size`` and normalized like ImageNet
     (``channels=1``: their grey level, for LeNet-5)."""
-    from sklearn.datasets import load_sample_images
-
     g = torch.Generator().manual_seed(seed)
-    photos = [torch.tensor(im).permute(2, 0, 1).float() / 255 for im in load_sample_images().images]
-    crops = [random_crop(photos[i % len(photos)], size, g, min_side=120) for i in range(n)]
+    pair = photos()[len(SKIMAGE_PHOTOS):]  # scikit-learn's two
+    crops = [random_crop(pair[i % len(pair)], size, g, min_side=120) for i in range(n)]
     batch = (torch.cat(crops) - MEAN) / STD
     return batch.mean(1, keepdim=True) if channels == 1 else batch
 
@@ -83,15 +81,17 @@ def test_eager_steps_keep_fp32_outputs(name):
         assert relative_error(fast(other), model(other)) <= FP32_TOLERANCE
 
 
+SKIMAGE_PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
+                  "camera", "brick", "grass", "gravel")
+
+
 @functools.lru_cache(maxsize=1)
 def photos() -> tuple[torch.Tensor, ...]:
     """Thirteen real photos and textures (scikit-image's and scikit-learn's samples), RGB in [0, 1]."""
     import skimage.data
     from sklearn.datasets import load_sample_images
 
-    names = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
-             "camera", "brick", "grass", "gravel")
-    images = [getattr(skimage.data, n)() for n in names] + list(load_sample_images().images)
+    images = [getattr(skimage.data, n)() for n in SKIMAGE_PHOTOS] + list(load_sample_images().images)
     out = []
     for im in images:
         t = torch.tensor(im).float() / 255
