@@ -4,7 +4,9 @@
     python benchmarks/deploy.py                                         # every model, batch 8 and 1
     python benchmarks/deploy.py --models resnet50 --batches 8 --rounds 3 --png deploy.png
 
-Paths: eager fp32, ``zoo.optimize`` fp32 and bf16, ONNX Runtime fp32, and OpenVINO fp32 and bf16
+Paths: eager fp32, ``zoo.optimize`` fp32 and bf16 (its default ``backend="auto"``: on the CPU oneDNN Graph
+and inductor are both built and raced, and the report line printed names the one kept), ONNX Runtime fp32,
+and OpenVINO fp32 and bf16
 (``INFERENCE_PRECISION_HINT``), all on the CPU with the same thread count and the same random weights (the
 ONNX file both runtimes read is exported from the zoo model). Each round calls every path in turn for
 ``--seconds`` (the order rotates from round to round, so no path always runs first on a busy machine);
@@ -14,7 +16,6 @@ the median img/s over the rounds is printed, with the ratio to OpenVINO bf16, an
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import textwrap
@@ -30,6 +31,7 @@ import torch  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import zoo  # noqa: E402
 from zoo.hardware import describe  # noqa: E402
+from zoo.optimizing import race  # noqa: E402
 
 DEFAULT_MODELS = ["resnet50", "mobilenet_v3_large", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny",
                   "vit_b_16", "swin_t"]
@@ -124,21 +126,10 @@ def build_paths(name: str, batch: int, size: int | None, wanted: list[str], thre
 
 
 def measure(runners: dict, batch: int, rounds: int, seconds: float) -> dict[str, float]:
-    """Median img/s per path: each round runs every path for ``seconds``, in an order rotated by the round."""
-    names = list(runners)
-    rates: dict[str, list[float]] = {n: [] for n in names}
-    for r in range(rounds):
-        for n in names[r % len(names):] + names[: r % len(names)]:
-            call = runners[n][0]
-            calls, start = 0, time.perf_counter()
-            while True:
-                call()
-                calls += 1
-                elapsed = time.perf_counter() - start
-                if elapsed >= seconds and calls >= 2:
-                    break
-            rates[n].append(calls * batch / elapsed)
-    return {n: statistics.median(v) for n, v in rates.items()}
+    """Median img/s per path: each round runs every path for ``seconds``, in an order rotated by the round
+    (``zoo.optimize``'s own timer, the one it chooses its backend with)."""
+    per_call = race({n: call for n, (call, _) in runners.items()}, rounds=rounds, seconds=seconds)
+    return {n: batch / s for n, s in per_call.items()}
 
 
 def chart(results: dict, png: Path, header: str) -> None:

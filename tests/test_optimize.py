@@ -59,19 +59,34 @@ def one_per_family() -> list:
             for _, (p, n) in sorted(smallest.items())]
 
 
+# TorchScript's oneDNN Graph fuser fails on these (torch 2.14): zoo.optimize falls back, and "auto" takes inductor
+ONEDNN_GRAPH_FAILS = {
+    "nasnet_a_large": "could not construct a memory descriptor using strides",
+    "swin_t": "Cannot input a tensor of dimension other than 0 as a scalar argument",
+}
+
+
+@pytest.mark.parametrize("backend", ["eager", "onednn-graph"])
 @pytest.mark.parametrize("name", one_per_family())
-def test_eager_steps_keep_fp32_outputs(name):
-    """Folded norms + channels_last in fp32: within 1e-4 (relative to the largest logit) of the model itself."""
+def test_fp32_paths_keep_the_outputs(name, backend):
+    """Folded norms + channels_last in fp32, eager or run by oneDNN Graph: within 1e-4 (relative to the largest
+    logit) of the model itself, on the example batch and on another batch size (traced again)."""
     torch.manual_seed(0)
     model = randomize_norms(zoo.create_model(name, **small_config(name))).eval()
     x = photo_crops(2, input_size(model), channels=model.in_chans)
     with torch.no_grad():
         expected = model(x)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no step may fall back here
-        fast = zoo.optimize(model, x, precision="fp32", compile=False)
+    if backend == "onednn-graph" and name in ONEDNN_GRAPH_FAILS:
+        with pytest.warns(UserWarning, match=f"the eager steps are kept: onednn-graph failed .*{ONEDNN_GRAPH_FAILS[name]}"):
+            fast = zoo.optimize(model, x, precision="fp32", backend=backend)
+        backend = "eager"
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no step may fall back here
+            fast = zoo.optimize(model, x, precision="fp32", compile=backend != "eager", backend="auto" if
+                                backend == "eager" else backend)
     out = fast(x)
-    assert fast.report.folded and fast.report.channels_last and not fast.report.compiled
+    assert fast.report.folded and fast.report.channels_last and fast.report.backend == backend
     assert fast.report.precision == "fp32"
     assert relative_error(out, expected) <= FP32_TOLERANCE
     with torch.no_grad():  # the original is left as it was
@@ -188,7 +203,8 @@ def test_auto_precision_follows_the_hardware():
 
 
 def test_compiled_tiny_resnet():
-    """The one compile of the default run: a tiny ResNet at 32 px, batch 2, fp32 with frozen weights."""
+    """The one inductor compile of the default run: a tiny ResNet at 32 px, batch 2, fp32 with frozen weights,
+    raced against oneDNN Graph (``backend="auto"``): both are built and timed, the faster is kept."""
     torch.manual_seed(0)
     model = randomize_norms(zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10)).eval()
     x = photo_crops(2, (32, 32))
@@ -205,13 +221,39 @@ def test_compiled_tiny_resnet():
                       counters["inductor"]["mkldnn_linear_weight_pack_matcher_count"])
     if torch.backends.mkldnn.is_available():  # the weights were frozen: oneDNN prepacked every conv and the fc
         assert packed() == (1 + 4 * 2 + 3, 1)
-    # another batch size recompiles (a static batch) under the same settings: frozen again, still exact
-    counters.clear()
+        report = fast.report
+        assert set(report.call_ms) == {"inductor", "onednn-graph"} and not report.notes
+        assert report.backend == min(report.call_ms, key=report.call_ms.get)
+        assert "per call: " in str(report)
+    # another batch size compiles again (a static batch) under the same settings: still exact
     assert relative_error(fast(x[:1]), expected[:1]) <= FP32_TOLERANCE
-    if torch.backends.mkldnn.is_available():
-        assert packed() == (1 + 4 * 2 + 3, 1)
     assert relative_error(fast(x), expected) <= FP32_TOLERANCE
-    assert "compile" in str(fast.report)
+    assert fast.report.backend in str(fast.report)
+
+
+@pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="oneDNN Graph needs torch built with oneDNN")
+def test_onednn_graph_fuses_partitions_and_leaves_the_switches_as_they_were():
+    """The oneDNN Graph backend runs oneDNN partitions (not TorchScript's operator by operator), traces each
+    new batch size once, and restores TorchScript's fuser and autocast switches after every call."""
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10)).eval()
+    x = photo_crops(3, (32, 32))
+    with torch.no_grad():
+        expected = model(x)
+    def switches():
+        jit_autocast = torch._C._jit_set_autocast_mode(True)  # the setter answers the value it replaces
+        torch._C._jit_set_autocast_mode(jit_autocast)
+        return torch.jit.onednn_fusion_enabled(), jit_autocast
+
+    before = switches()
+    fast = zoo.optimize(model, x[:2], precision="fp32", backend="onednn-graph")
+    assert fast.report.backend == "onednn-graph" and fast.report.compile_seconds > 0 and not fast.report.call_ms
+    graph = str(torch.jit.last_executed_optimized_graph())
+    assert graph.count("prim::oneDNNFusionGroup") >= 4  # conv + bias + relu (+ residual add) partitions
+    assert switches() == before and not torch.jit.onednn_fusion_enabled()
+    assert relative_error(fast(x), expected) <= FP32_TOLERANCE  # batch 3: a second trace
+    assert relative_error(fast(x[:2]), expected[:2]) <= FP32_TOLERANCE
+    assert len(fast._runner.traces) == 2
 
 
 class AssumesContiguous(nn.Module):
@@ -256,7 +298,7 @@ def test_a_step_that_raises_falls_back_to_the_original_with_a_warning():
     torch.manual_seed(0)
     model = RefusesChannelsLast().eval()
     x = photo_crops(2, (8, 8))
-    with pytest.warns(UserWarning, match="the prepared model failed .*the original model is returned"):
+    with pytest.warns(UserWarning, match="the original model is returned: the prepared model failed"):
         fast = zoo.optimize(model, x, precision="fp32", compile=False)
     with torch.no_grad():
         assert torch.equal(fast(x), model(x))
@@ -265,7 +307,8 @@ def test_a_step_that_raises_falls_back_to_the_original_with_a_warning():
 
 @pytest.mark.slow
 def test_a_model_torch_compile_cannot_build_falls_back_with_a_warning(monkeypatch):
-    """Inductor without a working C++ compiler (a real machine's case) fails to compile: eager is kept."""
+    """Inductor without a working C++ compiler (a real machine's case) fails to compile: asked for alone, the
+    eager steps are kept with a warning; under ``backend="auto"`` oneDNN Graph (no compiler needed) runs it."""
     import torch._inductor.config as inductor
 
     monkeypatch.setattr(inductor.cpp, "cxx", ("/nonexistent/c++",))
@@ -275,16 +318,25 @@ def test_a_model_torch_compile_cannot_build_falls_back_with_a_warning(monkeypatc
     x = photo_crops(2, (8, 8))
     with torch.no_grad():
         expected = model(x)
-    with pytest.warns(UserWarning, match="torch.compile failed"):
-        fast = zoo.optimize(model, x, precision="fp32")
+    with pytest.warns(UserWarning, match="nothing could be compiled; the eager steps are kept: inductor failed"):
+        fast = zoo.optimize(model, x, precision="fp32", backend="inductor")
     torch._dynamo.reset()
-    assert not fast.report.compiled
+    assert not fast.report.compiled and fast.report.backend == "eager"
     assert relative_error(fast(x), expected) <= FP32_TOLERANCE
+    if torch.backends.mkldnn.is_available():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fast = zoo.optimize(model, x, precision="fp32")
+        torch._dynamo.reset()
+        assert fast.report.backend == "onednn-graph" and "inductor failed" in fast.report.notes[0]
+        assert relative_error(fast(x), expected) <= FP32_TOLERANCE
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"precision": "int8"}, ValueError, "precision must be 'auto', 'fp32', 'bf16' or 'fp16', got 'int8'"),
     ({"warmup": 0}, ValueError, "warmup must be an integer >= 1"),
+    ({"backend": "tensorrt"}, ValueError, "backend must be one of 'auto', 'inductor', 'onednn-graph', got 'tensorrt'"),
+    ({"backend": "onednn-graph", "dynamic": True}, ValueError, "traces each input shape .* backend='inductor'"),
 ])
 def test_bad_arguments_are_refused_clearly(kwargs, error, match):
     model = nn.Linear(4, 3)
@@ -292,6 +344,31 @@ def test_bad_arguments_are_refused_clearly(kwargs, error, match):
     with pytest.raises(error, match=match):
         zoo.optimize(model, torch.randn(2, 4), **kwargs)
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())  # nothing changed
+
+
+def test_onednn_graph_is_refused_off_the_cpu():
+    with pytest.raises(ValueError, match="runs on the CPU; the example input is on meta"):
+        zoo.optimize(nn.Linear(4, 3), torch.randn(2, 4, device="meta"), backend="onednn-graph")
+
+
+def test_race_times_each_call():
+    """``race`` (also benchmarks/deploy.py's timer): median seconds per call, every call run each round."""
+    import time as time_
+
+    from zoo.optimizing import race
+
+    calls = {"sleeps": 0, "returns": 0}
+
+    def sleeps():
+        calls["sleeps"] += 1
+        time_.sleep(0.004)
+
+    def returns():
+        calls["returns"] += 1
+
+    seconds = race({"sleeps": sleeps, "returns": returns}, rounds=3, seconds=0.01)
+    assert seconds["sleeps"] >= 0.004 > seconds["returns"]
+    assert calls["sleeps"] >= 3 * 2 and calls["returns"] >= 3 * 2  # twice at least per round
 
 
 def test_a_model_and_an_example_are_required():
