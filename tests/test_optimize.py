@@ -254,6 +254,13 @@ def test_onednn_graph_fuses_partitions_and_leaves_the_switches_as_they_were():
     assert relative_error(fast(x), expected) <= FP32_TOLERANCE  # batch 3: a second trace
     assert relative_error(fast(x[:2]), expected[:2]) <= FP32_TOLERANCE
     assert len(fast._runner.traces) == 2
+    fast._runner.max_traces = 2  # past the limit a new shape runs eagerly, with one warning
+    with pytest.warns(UserWarning, match="traced 2 input shapes; other shapes now run eagerly"):
+        assert relative_error(fast(x[:1]), expected[:1]) <= FP32_TOLERANCE
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert relative_error(fast(x[1:]), expected[1:]) <= FP32_TOLERANCE
+    assert len(fast._runner.traces) == 2
 
 
 class AssumesContiguous(nn.Module):
