@@ -305,6 +305,8 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
 
     def build(name: str) -> OptimizedModel:
         if name == "inductor":
+            # patched around every call: inductor reads its settings when dynamo traces (a recompile, for a new
+            # shape, may come at any call), and torch 2.14 does not honour freezing from torch.compile(options=...)
             settings = inductor_settings(device, max_autotune=max_autotune)
             return OptimizedModel(prepared, torch.compile(prepared, dynamic=dynamic), dtype=dtype,
                                   channels_last=channels_last, settings=lambda: torch._inductor.config.patch(settings))
