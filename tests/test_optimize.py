@@ -10,6 +10,7 @@ model is compiled in the default run; compile costs minutes on two cores, so the
 from __future__ import annotations
 
 import functools
+import time
 import warnings
 
 import pytest
@@ -20,7 +21,7 @@ from torch import nn
 import zoo
 from equivalence import randomize_norms
 from test_contract import BIG, input_size, small_config
-from zoo.optimizing import FP32_TOLERANCE, OptimizedModel, bf16_matrix_units
+from zoo.optimizing import FP32_TOLERANCE, OptimizedModel, bf16_matrix_units, race
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
@@ -83,8 +84,8 @@ def test_fp32_paths_keep_the_outputs(name, backend):
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no step may fall back here
-            fast = zoo.optimize(model, x, precision="fp32", compile=backend != "eager", backend="auto" if
-                                backend == "eager" else backend)
+            steps = {"compile": False} if backend == "eager" else {"backend": backend}
+            fast = zoo.optimize(model, x, precision="fp32", **steps)
     out = fast(x)
     assert fast.report.folded and fast.report.channels_last and fast.report.backend == backend
     assert fast.report.precision == "fp32"
@@ -240,6 +241,7 @@ def test_onednn_graph_fuses_partitions_and_leaves_the_switches_as_they_were():
     x = photo_crops(3, (32, 32))
     with torch.no_grad():
         expected = model(x)
+
     def switches():
         jit_autocast = torch._C._jit_set_autocast_mode(True)  # the setter answers the value it replaces
         torch._C._jit_set_autocast_mode(jit_autocast)
@@ -370,15 +372,11 @@ def test_onednn_graph_is_refused_off_the_cpu():
 
 def test_race_times_each_call():
     """``race`` (also benchmarks/deploy.py's timer): median seconds per call, every call run each round."""
-    import time as time_
-
-    from zoo.optimizing import race
-
     calls = {"sleeps": 0, "returns": 0}
 
     def sleeps():
         calls["sleeps"] += 1
-        time_.sleep(0.004)
+        time.sleep(0.004)
 
     def returns():
         calls["returns"] += 1
