@@ -232,6 +232,34 @@ def test_compiled_tiny_resnet():
     assert fast.report.backend in str(fast.report)
 
 
+def test_every_optimized_model_gets_its_own_compiled_graph_and_lets_it_go():
+    """Dynamo caches a bounded number of graphs per code object (8 by default; 1 here, to see it with two
+    models): each optimized model is compiled on a frame of its own, so a further model of the same class
+    is still compiled, not silently run eagerly, and its compiled graph is released with it."""
+    import gc
+
+    from torch._dynamo.utils import counters
+
+    x = photo_crops(2, (32, 32))
+    compiled = []
+    with torch._dynamo.config.patch(recompile_limit=1):
+        for seed in (0, 1):
+            torch.manual_seed(seed)
+            model = randomize_norms(zoo.create_model("resnet18", layers=(1, 1, 1, 1), num_classes=10)).eval()
+            graphs = counters["stats"]["unique_graphs"]
+            fast = zoo.optimize(model, x, precision="fp32", backend="inductor")
+            assert fast.report.backend == "inductor"
+            assert counters["stats"]["unique_graphs"] == graphs + 1, f"model {seed} was not compiled"
+            with torch.no_grad():
+                assert relative_error(fast(x), model(x)) <= FP32_TOLERANCE
+            compiled.append(fast)
+    scope = compiled[0]._runner._torchdynamo_orig_callable.__globals__  # where dynamo put the compiled graph
+    assert any(name.startswith("__compiled_fn") for name in scope)
+    del compiled[0], fast
+    gc.collect()
+    assert not any(name.startswith("__compiled_fn") for name in scope)
+
+
 @pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="oneDNN Graph needs torch built with oneDNN")
 def test_onednn_graph_fuses_partitions_and_leaves_the_switches_as_they_were():
     """The oneDNN Graph backend runs oneDNN partitions (not TorchScript's operator by operator), traces each

@@ -35,11 +35,14 @@ Training is not its job: ``zoo.train.fit(amp="bf16", compile=True)`` is.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import statistics
 import time
+import types
 import warnings
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -185,6 +188,26 @@ class OneDNNGraphRunner:
         return trace(x)
 
 
+def _own_frame(model: nn.Module) -> Callable[[torch.Tensor], Any]:
+    """``model``'s call in a function with a code object and globals of its own, for ``torch.compile``.
+
+    Dynamo keeps its compiled graphs in a cache on the code object it compiles, at most 8 per code object,
+    and stores each compiled function in that frame's module globals. Compiling the model's own ``forward``
+    (shared by every instance of its class) would therefore run a ninth optimized model of one class eagerly,
+    silently, and would keep every compiled graph, frozen weights included, for the life of the process.
+    Here both live and die with the optimized model."""
+    def call(x):
+        return model(x)
+
+    scope = {"__name__": __name__, "__builtins__": builtins}
+    function = types.FunctionType(call.__code__.replace(), scope, f"optimized_{type(model).__name__}", None,
+                                  call.__closure__)
+    # dynamo's guards stay reachable from finalizers on long-lived objects (modules, classes) and hold the
+    # frame's globals: emptied when the function dies, they no longer hold the compiled graph
+    weakref.finalize(function, scope.clear)
+    return function
+
+
 def race(calls: dict[str, Callable[[], Any]], *, rounds: int = 3, seconds: float = RACE_SECONDS,
          sync: Callable[[], None] = lambda: None) -> dict[str, float]:
     """Median seconds per call of each of ``calls``: every round runs each for ``seconds`` (twice at least),
@@ -308,7 +331,7 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
             # patched around every call: inductor reads its settings when dynamo traces (a recompile, for a new
             # shape, may come at any call), and torch 2.14 does not honour freezing from torch.compile(options=...)
             settings = inductor_settings(device, max_autotune=max_autotune)
-            return OptimizedModel(prepared, torch.compile(prepared, dynamic=dynamic), dtype=dtype,
+            return OptimizedModel(prepared, torch.compile(_own_frame(prepared), dynamic=dynamic), dtype=dtype,
                                   channels_last=channels_last, settings=lambda: torch._inductor.config.patch(settings))
         if name == "onednn-graph":
             return OptimizedModel(prepared, OneDNNGraphRunner(prepared), dtype=dtype, channels_last=channels_last,
