@@ -379,6 +379,19 @@ def test_a_model_torch_compile_cannot_build_falls_back_with_a_warning(monkeypatc
         assert relative_error(fast(x), expected) <= FP32_TOLERANCE
 
 
+def test_a_compile_that_silently_runs_eagerly_is_not_reported_as_compiled():
+    """With dynamo disabled (``TORCHDYNAMO_DISABLE=1`` or its config) ``torch.compile`` returns a function
+    that runs plain Python, without an error: the report says so instead of "inductor"."""
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3)).eval()
+    x = photo_crops(2, (8, 8))
+    with torch._dynamo.config.patch(disable=True), pytest.warns(
+            UserWarning, match="nothing could be compiled; the eager steps are kept: inductor compiled nothing"):
+        fast = zoo.optimize(model, x, precision="fp32", backend="inductor")
+    assert fast.report.backend == "eager" and not fast.report.compiled
+    with torch.no_grad():
+        assert relative_error(fast(x), model(x)) <= FP32_TOLERANCE
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"precision": "int8"}, ValueError, "precision must be 'auto', 'fp32', 'bf16' or 'fp16', got 'int8'"),
     ({"warmup": 0}, ValueError, "warmup must be an integer >= 1"),

@@ -27,8 +27,9 @@ The steps, each kept only where it applies:
      input shape is traced again (seconds); it fails on Swin and NASNet (torch 2.14), and "auto" keeps
      inductor there.
 5. Warm-up on ``example_input`` (this is where the compile happens; its time is in ``report``), then a
-   check of the result against the original model in fp32: a step that breaks the model or fails to
-   compile is dropped with a note (a warning when nothing could be compiled), never an error.
+   check of the result against the original model in fp32: a step that breaks the model, fails to
+   compile or compiles nothing (dynamo disabled) is dropped with a note (a warning when nothing could be
+   compiled), never an error.
 
 Training is not its job: ``zoo.train.fit(amp="bf16", compile=True)`` is.
 """
@@ -267,6 +268,13 @@ def _compare(out: Any, ref: Any) -> tuple[float, float]:
     return max(errors, default=0.0), min(agreements, default=1.0)
 
 
+def _dynamo_graphs() -> int:
+    """How many graphs dynamo has captured in this process."""
+    from torch._dynamo.utils import counters
+
+    return counters["stats"]["unique_graphs"]
+
+
 def _why(e: Exception) -> str:
     lines = [line for line in str(e).splitlines() if line.strip()]
     # TorchScript's interpreter puts the cause on its last line, after a preamble and a traceback
@@ -346,6 +354,7 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
         if name == "eager" and kept:
             break
         candidate = build(name)
+        graphs = _dynamo_graphs()
         start = time.perf_counter()
         try:
             for _ in range(warmup):
@@ -357,6 +366,10 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
         finally:
             if name != "eager":
                 compile_seconds += time.perf_counter() - start
+        if name == "inductor" and _dynamo_graphs() == graphs:
+            # torch.compile falls back to plain Python without an error (dynamo disabled, or the frame skipped)
+            notes.append("inductor compiled nothing: dynamo ran the model eagerly (disabled, or it skipped the frame)")
+            continue
         err, agree = _compare(out, expected)
         if err <= bound:
             kept[name] = (candidate, err, agree)
