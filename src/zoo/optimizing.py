@@ -354,7 +354,7 @@ def optimize(model: nn.Module, example_input: torch.Tensor, *, precision: str = 
         if name == "eager" and kept:
             break
         candidate = build(name)
-        graphs = _dynamo_graphs()
+        graphs = _dynamo_graphs() if name == "inductor" else 0
         start = time.perf_counter()
         try:
             for _ in range(warmup):
