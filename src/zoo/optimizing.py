@@ -192,10 +192,11 @@ class OneDNNGraphRunner:
 def _own_frame(model: nn.Module) -> Callable[[torch.Tensor], Any]:
     """``model``'s call in a function with a code object and globals of its own, for ``torch.compile``.
 
-    Dynamo keeps its compiled graphs in a cache on the code object it compiles, at most 8 per code object,
-    and stores each compiled function in that frame's module globals. Compiling the model's own ``forward``
-    (shared by every instance of its class) would therefore run a ninth optimized model of one class eagerly,
-    silently, and would keep every compiled graph, frozen weights included, for the life of the process.
+    Dynamo keeps its compiled graphs in a cache on the code object it compiles, at most
+    ``torch._dynamo.config.recompile_limit`` (8) per code object, and stores each compiled function in that
+    frame's module globals. Compiling the model's own ``forward`` (shared by every instance of its class)
+    would therefore run a ninth optimized model of one class eagerly, silently, and would keep every compiled
+    graph, frozen weights included, for the life of the process.
     Here both live and die with the optimized model."""
     def call(x):
         return model(x)
