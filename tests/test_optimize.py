@@ -63,7 +63,6 @@ def one_per_family() -> list:
 # TorchScript's oneDNN Graph fuser fails on these (torch 2.14): zoo.optimize falls back, and "auto" takes inductor
 ONEDNN_GRAPH_FAILS = {
     "nasnet_a_large": "could not construct a memory descriptor using strides",
-    "swin_t": "Cannot input a tensor of dimension other than 0 as a scalar argument",
 }
 
 
@@ -309,6 +308,26 @@ def test_onednn_graph_fuses_partitions_and_leaves_the_switches_as_they_were():
     # equal on a CPU without bf16 units (no bf16 partitions form); fused bf16 partitions round a little differently
     assert out.dtype == torch.float32 and relative_error(out, eager_bf16(x)) <= 2e-2
     assert switches() == before
+
+
+@pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="oneDNN Graph needs torch built with oneDNN")
+def test_onednn_graph_runs_a_trace_that_computes_with_sizes():
+    """Swin's trace computes its padded map size and its shift mask from the input's size. oneDNN Graph fuses that
+    arithmetic on 0-dim tensors and hands back 1-element tensors, which TorchScript's own scalar conversion refused
+    ("Cannot input a tensor of dimension other than 0 as a scalar argument"): Swin ran eagerly. Here a Swin whose
+    16 × 16 map is padded to 21 × 21 and whose shifted blocks take a mask runs in oneDNN partitions, at two sizes."""
+    torch.manual_seed(0)
+    model = randomize_norms(zoo.create_model("swin_t", img_size=64, depths=(2, 2, 1, 1), num_classes=10)).eval()
+    x = photo_crops(2, (64, 64))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fast = zoo.optimize(model, x, precision="fp32", backend="onednn-graph")
+    assert fast.report.backend == "onednn-graph"
+    with torch.no_grad():
+        assert relative_error(fast(x), model(x)) <= FP32_TOLERANCE
+        assert "prim::oneDNNFusionGroup" in str(torch.jit.last_executed_optimized_graph())
+        other = photo_crops(1, (96, 96), seed=1)  # 24 × 24, padded to 28 × 28: a trace of its own
+        assert relative_error(fast(other), model(other)) <= FP32_TOLERANCE
 
 
 class AssumesContiguous(nn.Module):

@@ -24,8 +24,7 @@ The steps, each kept only where it applies:
      per input shape and runs them with no framework step between. On a 2-core AVX2 EPYC it ran
      ResNet, MobileNet, EfficientNet, RegNet, ConvNeXt and ViT 1.01–1.67× faster than inductor (the work
      around each oneDNN call, which it does not repeat, is most of a small feature map's time). A new
-     input shape is traced again (seconds); it fails on Swin and NASNet (torch 2.14), and "auto" keeps
-     inductor there.
+     input shape is traced again (seconds); it fails on NASNet (torch 2.14), and "auto" keeps inductor there.
 5. Warm-up on ``example_input`` (this is where the compile happens; its time is in ``report``), then a
    check of the result against the original model in fp32: a step that breaks the model, fails to
    compile or compiles nothing (dynamo disabled) is dropped with a note (a warning when nothing could be
@@ -185,8 +184,21 @@ class OneDNNGraphRunner:
                 # torch 2.14 marks TorchScript deprecated; its oneDNN Graph fuser is still the fastest CPU path
                 warnings.filterwarnings("ignore", message=r".*torch\.jit\.\w+` is deprecated", category=FutureWarning)
                 trace = torch.jit.freeze(torch.jit.trace(self.model, x, check_trace=False, strict=False))
+            _scalars_from_any_shape(trace.graph)
             self.traces[key] = trace
         return trace(x)
+
+
+def _scalars_from_any_shape(graph: torch._C.Graph) -> None:
+    """Reads a traced graph's tensor-to-scalar conversions with ``aten::item`` instead of
+    ``aten::ScalarImplicit``, in place.
+
+    A trace records arithmetic on sizes (Swin's padded map size, say) as ops on 0-dim tensors. oneDNN Graph fuses
+    those ops and hands back 1-element tensors of one dimension, which ``ScalarImplicit`` refuses. ``item`` reads
+    a 1-element tensor of any shape, and is the same conversion otherwise."""
+    torch._C._jit_pass_custom_pattern_based_rewrite_graph(
+        "graph(%t):\n  %s = aten::ScalarImplicit(%t)\n  return (%s)",
+        "graph(%t):\n  %s = aten::item(%t)\n  return (%s)", graph)
 
 
 def _own_frame(model: nn.Module) -> Callable[[torch.Tensor], Any]:
