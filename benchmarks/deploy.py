@@ -10,7 +10,9 @@ and OpenVINO fp32 and bf16
 (``INFERENCE_PRECISION_HINT``), all on the CPU with the same thread count and the same random weights (the
 ONNX file both runtimes read is exported from the zoo model). Each round calls every path in turn for
 ``--seconds`` (the order rotates from round to round, so no path always runs first on a busy machine);
-the median img/s over the rounds is printed, with the ratio to OpenVINO bf16, and a bar chart is written.
+the median img/s over the rounds is printed, with the ratio to OpenVINO bf16 and the spread of the rounds
+(the largest slowest-minus-fastest round over median of any path: how far the machine moved), and a bar chart
+is written.
 """
 
 from __future__ import annotations
@@ -125,11 +127,15 @@ def build_paths(name: str, batch: int, size: int | None, wanted: list[str], thre
     return runners
 
 
-def measure(runners: dict, batch: int, rounds: int, seconds: float) -> dict[str, float]:
-    """Median img/s per path: each round runs every path for ``seconds``, in an order rotated by the round
-    (``zoo.optimize``'s own timer, the one it chooses its backend with)."""
-    per_call = race({n: call for n, (call, _) in runners.items()}, rounds=rounds, seconds=seconds)
-    return {n: batch / s for n, s in per_call.items()}
+def measure(runners: dict, batch: int, rounds: int, seconds: float) -> tuple[dict[str, float], float]:
+    """Median img/s per path, and the run's spread: the largest (slowest − fastest round) / median of any path.
+    Each round runs every path for ``seconds``, in an order rotated by the round (``zoo.optimize``'s own timer,
+    the one it chooses its backend with)."""
+    per_round: dict[str, list[float]] = {}
+    per_call = race({n: call for n, (call, _) in runners.items()}, rounds=rounds, seconds=seconds,
+                    per_round=per_round)
+    spread = max(((max(v) - min(v)) / per_call[n] for n, v in per_round.items()), default=0.0)
+    return {n: batch / s for n, s in per_call.items()}, spread
 
 
 def chart(results: dict, png: Path, header: str) -> None:
@@ -179,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header)
     print(", ".join(versions))
     results: dict[tuple[str, int], dict[str, float]] = {}
+    spreads: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models:
             for batch in args.batches:
@@ -186,19 +193,20 @@ def main(argv: list[str] | None = None) -> None:
                 runners = build_paths(name, batch, args.img_size, args.paths, args.threads, Path(tmp))
                 for p, (_, setup) in runners.items():
                     print(f"  {p:18s} setup + first call {setup:6.1f} s", flush=True)
-                rates = measure(runners, batch, args.rounds, args.seconds)
+                rates, spreads[(name, batch)] = measure(runners, batch, args.rounds, args.seconds)
                 results[(name, batch)] = rates
                 base = rates.get(BASELINE)
                 for p, v in rates.items():
                     ratio = f"{v / base:5.2f}x {BASELINE}" if base else ""
                     print(f"  {p:18s} {v:8.1f} img/s  {ratio}", flush=True)
-    print(f"\n| model | batch | {' | '.join(p for p in PATHS if p in args.paths)} |")
-    print("|---|---:|" + "---:|" * len([p for p in PATHS if p in args.paths]))
+                print(f"  spread of the rounds: up to {spreads[(name, batch)]:.0%} of a path's median", flush=True)
+    print(f"\n| model | batch | {' | '.join(p for p in PATHS if p in args.paths)} | spread |")
+    print("|---|---:|" + "---:|" * (len([p for p in PATHS if p in args.paths]) + 1))
     for (name, batch), rates in results.items():
         base = rates.get(BASELINE)
         cells = [(f"{rates[p]:.1f}" + (f" ({rates[p] / base:.2f}×)" if base else "")) if p in rates else "—"
                  for p in PATHS if p in args.paths]
-        print(f"| {name} | {batch} | {' | '.join(cells)} |")
+        print(f"| {name} | {batch} | {' | '.join(cells)} | {spreads[(name, batch)]:.0%} |")
     if results:
         chart(results, args.png, header + "; " + ", ".join(versions))
 

@@ -447,9 +447,12 @@ def test_race_times_each_call():
     def returns():
         calls["returns"] += 1
 
-    seconds = race({"sleeps": sleeps, "returns": returns}, rounds=3, seconds=0.01)
+    rounds: dict[str, list[float]] = {}
+    seconds = race({"sleeps": sleeps, "returns": returns}, rounds=3, seconds=0.01, per_round=rounds)
     assert seconds["sleeps"] >= 0.004 > seconds["returns"]
     assert calls["sleeps"] >= 3 * 2 and calls["returns"] >= 3 * 2  # twice at least per round
+    assert set(rounds) == {"sleeps", "returns"} and all(len(v) == 3 for v in rounds.values())
+    assert sorted(rounds["sleeps"])[1] == seconds["sleeps"] and min(rounds["sleeps"]) >= 0.004
 
 
 def test_a_model_and_an_example_are_required():

@@ -223,11 +223,14 @@ def _own_frame(model: nn.Module) -> Callable[[torch.Tensor], Any]:
 
 
 def race(calls: dict[str, Callable[[], Any]], *, rounds: int = 3, seconds: float = RACE_SECONDS,
-         sync: Callable[[], None] = lambda: None) -> dict[str, float]:
+         sync: Callable[[], None] = lambda: None, per_round: dict[str, list[float]] | None = None
+         ) -> dict[str, float]:
     """Median seconds per call of each of ``calls``: every round runs each for ``seconds`` (twice at least),
-    in an order rotated from round to round, so no call always runs first on a busy machine."""
+    in an order rotated from round to round, so no call always runs first on a busy machine. Each round's
+    seconds per call go into ``per_round`` (by name) when it is given: how far the machine moved the rounds."""
     names = list(calls)
-    times: dict[str, list[float]] = {n: [] for n in names}
+    times: dict[str, list[float]] = {} if per_round is None else per_round
+    times.update({n: [] for n in names})
     for r in range(rounds):
         for name in names[r % len(names):] + names[: r % len(names)]:
             count, start = 0, time.perf_counter()
@@ -239,7 +242,7 @@ def race(calls: dict[str, Callable[[], Any]], *, rounds: int = 3, seconds: float
                 if elapsed >= seconds and count >= 2:
                     break
             times[name].append(elapsed / count)
-    return {n: statistics.median(v) for n, v in times.items()}
+    return {n: statistics.median(times[n]) for n in names}
 
 
 def _precision(precision: str, device: torch.device) -> torch.dtype | None:
