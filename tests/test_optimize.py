@@ -3,8 +3,8 @@
 Every family runs through the eager steps (``compile=False``: fold + channels_last, fp32) on crops of real
 photos; the bf16 path is held to top-1 agreement with fp32 for every family, each network trained for
 seconds to a minute on crops of thirteen real photos (random weights give near-ties that no precision can
-be asked to keep). One tiny
-model is compiled in the default run; compile costs minutes on two cores, so the rest is marked slow.
+be asked to keep). One tiny model is compiled in the default run; compile costs minutes on two cores, so
+the rest is marked slow.
 """
 
 from __future__ import annotations
@@ -136,8 +136,9 @@ SHRUNK = {"densenet121": {"block_config": (2, 2, 2, 2)}, "convnext_tiny": {"dept
           "alexnet": {"drop_rate": 0.0}, "vgg11": {"drop_rate": 0.0}}
 # slow learners; ten epochs leave the rest at ≥ 80 % on their crops
 EPOCHS = {"lenet5": 40, "alexnet": 20, "squeezenet1_1": 120, "maxvit_t": 30}
-# AdamW at 1e-3 for the rest. These have no BatchNorm in their head and want lower rates: AlexNet diverges at
-# 1e-3; SqueezeNet's ReLU over its logits stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached 100 % at
+# AdamW at 1e-3 for the rest. These want lower rates: AlexNet and VGG have no BatchNorm (AlexNet diverges
+# at 1e-3);
+# SqueezeNet's ReLU over its logits stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached 100 % at
 # 1e-4; the shrunk MaxViT reached 68-71 % at 1e-3 and 100 % at 3e-4 (2-core AVX2 EPYC, 2026-12-02)
 LR = {"alexnet": 5e-5, "vgg11": 1e-4, "squeezenet1_1": 1e-4, "maxvit_t": 3e-4}
 # layers left at their initialisation: training VGG's 25088×4096 layer (102 M parameters) costs minutes,
@@ -177,7 +178,7 @@ def trained_on_photos(name: str) -> tuple[nn.Module, torch.Tensor]:
 
 
 @pytest.mark.slow  # each family trains for seconds to a minute, and bf16 is emulated on CPUs without bf16 units
-@pytest.mark.parametrize("name", [p.values[0] for p in one_per_family() ])
+@pytest.mark.parametrize("name", [p.values[0] for p in one_per_family()])
 def test_bf16_agrees_with_fp32_on_top1(name):
     """The bf16 path keeps ≥ 99 % of fp32's top-1 decisions on real photos, for every family."""
     model, images = trained_on_photos(name)
