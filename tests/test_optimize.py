@@ -137,9 +137,8 @@ SHRUNK = {"densenet121": {"block_config": (2, 2, 2, 2)}, "convnext_tiny": {"dept
 # slow learners; ten epochs leave the rest at ≥ 80 % on their crops
 EPOCHS = {"lenet5": 40, "alexnet": 20, "squeezenet1_1": 120, "maxvit_t": 30}
 # AdamW at 1e-3 for the rest. These want lower rates: AlexNet and VGG have no BatchNorm (AlexNet diverges
-# at 1e-3);
-# SqueezeNet's ReLU over its logits stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached 100 % at
-# 1e-4; the shrunk MaxViT reached 68-71 % at 1e-3 and 100 % at 3e-4 (2-core AVX2 EPYC, 2026-12-02)
+# at 1e-3); SqueezeNet's ReLU over its logits stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached
+# 100 % at 1e-4; the shrunk MaxViT reached 68-71 % at 1e-3 and 100 % at 3e-4 (2-core AVX2 EPYC, 2026-12-02)
 LR = {"alexnet": 5e-5, "vgg11": 1e-4, "squeezenet1_1": 1e-4, "maxvit_t": 3e-4}
 # layers left at their initialisation: training VGG's 25088×4096 layer (102 M parameters) costs minutes,
 # and a random projection there still leaves confident logits for the layers after it to learn
