@@ -246,8 +246,25 @@ def test_features_only(built):
     assert [m.shape[1] for m in maps] == backbone.channels()
 
 
-def test_compile_fullgraph_has_no_graph_break(built):
-    name, model = built
+def _one_per_code_path() -> list[str]:
+    """The smallest model of each builder and kind of configuration: models whose registered configurations differ
+    only in numbers (depths, widths, ratios) run the same Python code, a deeper one only more of it. Two configs
+    share a code path when they have the same builder, the same keys and the same non-numeric values (ResNet's
+    "basic" and "bottleneck" blocks, MobileNetV3's "large" and "small", Swin's v2 flag stay apart)."""
+    groups: dict[tuple, list[str]] = {}
+    for n in NAMES:
+        entry = zoo.registry.get_entry(n)
+        kinds = tuple(sorted((k, v if isinstance(v, (str, bool)) else type(v).__name__)
+                             for k, v in entry.config.items()))
+        groups.setdefault((entry.factory, kinds), []).append(n)
+    return sorted(min(names, key=lambda n: zoo.model_info(n).params or 0) for names in groups.values())
+
+
+# dynamo's trace costs seconds to most of a minute a model on two cores (DenseNet-161 38 s): once per code path
+@pytest.mark.parametrize("name", _params(_one_per_code_path()))
+def test_compile_fullgraph_has_no_graph_break(name):
+    torch.manual_seed(0)
+    model = zoo.create_model(name, **small_config(name)).eval()
     torch._dynamo.reset()
     x = torch.randn(1, model.in_chans, *input_size(model))
     compiled = torch.compile(model, fullgraph=True, backend="eager")
