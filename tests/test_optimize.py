@@ -138,8 +138,9 @@ SHRUNK = {"densenet121": {"block_config": (2, 2, 2, 2)}, "convnext_tiny": {"dept
 EPOCHS = {"lenet5": 40, "alexnet": 20, "vgg11": 15, "squeezenet1_1": 120, "maxvit_t": 30}
 # AdamW at 1e-3 for the rest. These want lower rates: AlexNet and VGG have no BatchNorm (AlexNet diverges
 # at 1e-3; with its first hidden layer frozen it read 46-67 % at 5e-4 and 1e-3, 79 % at 1e-4 and 88 % at 2e-4,
-# and VGG 77 % after 10 epochs and 98 % after 15, on four crops a photo); SqueezeNet's ReLU over its logits stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached
-# 100 % at 1e-4; the shrunk MaxViT reached 68-71 % at 1e-3 and 100 % at 3e-4 (2-core AVX2 EPYC, 2026-12-02)
+# and VGG 77 % after 10 epochs and 98 % after 15, on four crops a photo); SqueezeNet's ReLU over its logits
+# stalled at 46-77 % (40-60 epochs, 1e-3 to 2e-3) and reached 100 % at 1e-4; the shrunk MaxViT reached 68-71 %
+# at 1e-3 and 100 % at 3e-4 (eight crops a photo then; 2-core AVX2 EPYC, 2026-12-02)
 LR = {"alexnet": 2e-4, "vgg11": 1e-4, "squeezenet1_1": 1e-4, "maxvit_t": 3e-4}
 # layers left at their initialisation: training VGG's 25088×4096 layer (102 M parameters) costs minutes (and
 # AlexNet's 9216×4096 most of its two), and a random projection there still leaves confident logits for the
