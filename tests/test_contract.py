@@ -52,11 +52,22 @@ def input_size(model) -> tuple[int, int]:
     return side, side
 
 
+def build(name: str) -> nn.Module:
+    torch.manual_seed(0)
+    return zoo.create_model(name, **small_config(name)).eval()
+
+
+def smallest_per(group) -> list[str]:
+    """The model with the fewest parameters of each ``group(name)``, sorted by name."""
+    groups: dict = {}
+    for n in NAMES:
+        groups.setdefault(group(n), []).append(n)
+    return sorted(min(names, key=lambda n: zoo.model_info(n).params or 0) for names in groups.values())
+
+
 @pytest.fixture(scope="module", params=_params(NAMES))
 def built(request):
-    torch.manual_seed(0)
-    model = zoo.create_model(request.param, **small_config(request.param)).eval()
-    return request.param, model
+    return request.param, build(request.param)
 
 
 def test_interface(built):
@@ -251,20 +262,18 @@ def _one_per_code_path() -> list[str]:
     only in numbers (depths, widths, ratios) run the same Python code, a deeper one only more of it. Two configs
     share a code path when they have the same builder, the same keys and the same non-numeric values (ResNet's
     "basic" and "bottleneck" blocks, MobileNetV3's "large" and "small", Swin's v2 flag stay apart)."""
-    groups: dict[tuple, list[str]] = {}
-    for n in NAMES:
-        entry = zoo.registry.get_entry(n)
-        kinds = tuple(sorted((k, v if isinstance(v, (str, bool)) else type(v).__name__)
-                             for k, v in entry.config.items()))
-        groups.setdefault((entry.factory, kinds), []).append(n)
-    return sorted(min(names, key=lambda n: zoo.model_info(n).params or 0) for names in groups.values())
+    def code_path(name: str) -> tuple:
+        entry = zoo.registry.get_entry(name)
+        return entry.factory, tuple(sorted((k, v if isinstance(v, (str, bool)) else type(v).__name__)
+                                           for k, v in entry.config.items()))
+
+    return smallest_per(code_path)
 
 
 # dynamo's trace costs seconds to most of a minute a model on two cores (DenseNet-161 38 s): once per code path
 @pytest.mark.parametrize("name", _params(_one_per_code_path()))
 def test_compile_fullgraph_has_no_graph_break(name):
-    torch.manual_seed(0)
-    model = zoo.create_model(name, **small_config(name)).eval()
+    model = build(name)
     torch._dynamo.reset()
     x = torch.randn(1, model.in_chans, *input_size(model))
     compiled = torch.compile(model, fullgraph=True, backend="eager")
@@ -276,18 +285,12 @@ def test_compile_fullgraph_has_no_graph_break(name):
 
 def _export_sample():
     """One model per family: its smallest."""
-    smallest = {}
-    for n in NAMES:
-        info = zoo.model_info(n)
-        if info.family not in smallest or (info.params or 0) < (zoo.model_info(smallest[info.family]).params or 0):
-            smallest[info.family] = n
-    return sorted(smallest.values())
+    return smallest_per(lambda n: zoo.model_info(n).family)
 
 
 @pytest.mark.parametrize("name", _export_sample())
 def test_torch_export(name):
-    torch.manual_seed(0)
-    model = zoo.create_model(name, **small_config(name)).eval()
+    model = build(name)
     x = torch.randn(1, model.in_chans, *input_size(model))
     program = torch.export.export(model, (x,))
     with torch.no_grad():
