@@ -16,6 +16,7 @@ from torch import nn
 
 import zoo
 from equivalence import randomize_norms, relative_error
+from test_contract import SHALLOW_NASNET
 
 NAMES = ["alexnet", "vgg11", "googlenet", "resnet18", "mobilenet_v3_small", "efficientnet_b0", "mnasnet0_5",
          "regnet_y_400mf", "nasnet_a_large", "vit_ti_16", "swin_t", "swin_v2_t", "convnext_tiny"]
@@ -28,7 +29,7 @@ SIZE = (64, 96)  # non-square, small; ViT is built for it
 # fewer blocks of the same kinds where the full depth costs minutes in these tests (NASNet's export took ~4
 # min): every cell and block kind is still there (Swin's shifted blocks need two per stage), and the clients see
 # the same code; the full-size networks are held to their references elsewhere
-SHALLOW = {"nasnet_a_large": {"cells_per_stage": 1, "penultimate_filters": 768, "stem_width": 32},
+SHALLOW = {"nasnet_a_large": SHALLOW_NASNET,
            "swin_t": {"depths": (2, 2, 2, 2)}, "swin_v2_t": {"depths": (2, 2, 2, 2)}}
 
 

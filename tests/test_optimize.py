@@ -20,7 +20,7 @@ from torch import nn
 
 import zoo
 from equivalence import randomize_norms
-from test_contract import BIG, input_size, small_config
+from test_contract import BIG, SHALLOW_NASNET, input_size, small_config
 from zoo.optimizing import FP32_TOLERANCE, OptimizedModel, bf16_matrix_units, race
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
@@ -131,7 +131,7 @@ def labelled_crops(per_class: int, size: tuple[int, int], channels: int = 3) -> 
 SHRUNK = {"densenet121": {"block_config": (2, 2, 2, 2)}, "convnext_tiny": {"depths": (1, 1, 1, 1)},
           "swin_t": {"img_size": 64, "depths": (1, 1, 1, 1)},
           "maxvit_t": {"img_size": 64, "partition_size": 2, "depths": (1, 1, 1, 1)},
-          "nasnet_a_large": {"cells_per_stage": 1, "penultimate_filters": 768, "stem_width": 32},
+          "nasnet_a_large": SHALLOW_NASNET,
           # no dropout in seconds of training (and none over AlexNet's and VGG's frozen layers, see FROZEN)
           "alexnet": {"drop_rate": 0.0}, "vgg11": {"drop_rate": 0.0}}
 # slow learners; ten epochs leave the rest at ≥ 80 % on their crops
