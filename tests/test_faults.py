@@ -19,6 +19,7 @@ from torch.utils.data import DataLoader
 from test_train import TinyNet, toy_data, weights
 from zoo import checkpoint as ckpt
 from zoo import train
+from zoo.run_dir import EMA_WEIGHTS, STATE, WEIGHTS
 
 EPOCHS = 2
 
@@ -47,15 +48,15 @@ def assert_consistent(run_dir: Path, epochs: int, keep_last: int) -> None:
     assert names == sorted(["best.safetensors", "latest", "metrics.jsonl", *kept]), names
     assert (run_dir / "latest").read_text() == kept[-1]
     for name in kept:
-        ckpt.verify_dir(run_dir / name, (train.WEIGHTS, train.STATE))
-    state = torch.load(run_dir / kept[-1] / train.STATE, weights_only=True)
+        ckpt.verify_dir(run_dir / name, (WEIGHTS, STATE))
+    state = torch.load(run_dir / kept[-1] / STATE, weights_only=True)
     log = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in log] == list(range(1, epochs + 1))
     assert [r["val_ema_loss"] for r in log] == [r["val_ema_loss"] for r in state["history"]]
     manifest = json.loads((run_dir / kept[-1] / ckpt.MANIFEST).read_text())  # best is this epoch: None
     assert ckpt.sha256(run_dir / "best.safetensors") == (state["best_sha256"] or manifest[state["best_file"]])
     best = min(state["history"], key=lambda r: r["val_ema_loss"])["epoch"]
-    assert state["best_epoch"] == best and state["best_file"] == train.EMA_WEIGHTS
+    assert state["best_epoch"] == best and state["best_file"] == EMA_WEIGHTS
 
 
 @pytest.fixture(scope="module", autouse=True)

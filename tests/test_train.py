@@ -13,7 +13,10 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import zoo
-from zoo import train
+from zoo import run_dir, train
+from zoo.checkpoint import CorruptCheckpointError
+from zoo.distributed import init_distributed
+from zoo.recipe import unwrap
 from zoo.models.resnet import ResNet
 
 
@@ -47,7 +50,7 @@ def toy_data(n: int = 32, seed: int = 0) -> TensorDataset:
 
 
 def weights(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in train._unwrap(model).state_dict().items()}
+    return {k: v.detach().clone() for k, v in unwrap(model).state_dict().items()}
 
 
 # ------------------------------------------------------------------------------------------ schedules
@@ -413,7 +416,7 @@ def _fault_worker(rank: int, world: int, port: int, out: str, fault: str):
     start = time.perf_counter()
     try:
         if fault == "stall" and rank == 1:
-            train._init_distributed(timeout=2)
+            init_distributed(timeout=2)
             time.sleep(8)  # stalled: never joins a collective
             raise RuntimeError("stalled rank")
         timeout = 2 if fault == "stall" else 600
@@ -493,7 +496,7 @@ def test_a_damaged_latest_checkpoint_is_named_and_the_previous_one_resumed(tmp_p
         quick_fit(tmp_path / "run", epochs=3, crash_epoch=2)
     state = tmp_path / "run" / "epoch_0002" / "state.pt"
     state.write_bytes(state.read_bytes()[:1000])  # truncated
-    with pytest.raises(train.ckpt.CorruptCheckpointError, match=r"epoch_0002/state.pt is damaged"):
+    with pytest.raises(CorruptCheckpointError, match=r"epoch_0002/state.pt is damaged"):
         quick_fit(tmp_path / "run", epochs=3, resume=tmp_path / "run", resume_fallback=False)
     with pytest.warns(UserWarning, match=r"epoch_0002/state.pt is damaged.*resuming from the previous .*epoch_0001"):
         model, history = quick_fit(tmp_path / "run", epochs=3, resume=tmp_path / "run")
@@ -502,7 +505,7 @@ def test_a_damaged_latest_checkpoint_is_named_and_the_previous_one_resumed(tmp_p
         {k: v for k, v in r.items() if k != "time"} for r in ref_history]
     weights_file = tmp_path / "run" / "epoch_0003" / "model.safetensors"
     weights_file.write_bytes(weights_file.read_bytes()[:-8] + b"\0" * 8)  # same size, other bytes
-    with pytest.raises(train.ckpt.CorruptCheckpointError, match=r"epoch_0003/model.safetensors is damaged: its "
+    with pytest.raises(CorruptCheckpointError, match=r"epoch_0003/model.safetensors is damaged: its "
                                                                 r"sha256 differs"):
         train.load_checkpoint(tmp_path / "run", TinyNet())
 
@@ -528,7 +531,7 @@ def test_a_checkpoint_resaved_under_its_name_survives_a_crash_between_the_rename
 
 def test_the_log_is_valid_json(tmp_path):
     records = [{"epoch": 1, "val_loss": float("nan"), "lr": float("inf")}]
-    train._write_log(tmp_path / "log.jsonl", records)
+    run_dir.write_log(tmp_path / "log.jsonl", records)
     assert json.loads((tmp_path / "log.jsonl").read_text()) == {"epoch": 1, "val_loss": None, "lr": None}
 
 
