@@ -16,8 +16,8 @@ import zoo
 from zoo import run_dir, train
 from zoo.checkpoint import CorruptCheckpointError
 from zoo.distributed import init_distributed
-from zoo.recipe import unwrap
 from zoo.models.resnet import ResNet
+from zoo.recipe import unwrap
 
 
 @pytest.fixture(autouse=True)

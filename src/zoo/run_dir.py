@@ -26,6 +26,7 @@ from torch import nn
 from zoo import checkpoint as ckpt
 from zoo.recipe import ModelEma, unwrap
 
+
 # ------------------------------------------------------------------------------------------ checkpoints
 
 WEIGHTS, EMA_WEIGHTS, STATE, CONFIG = "model.safetensors", "ema.safetensors", "state.pt", "config.json"

@@ -198,6 +198,7 @@ def evaluate(model: nn.Module, loader: Iterable, *, amp: str | None = None, chan
         raise ValueError("evaluate got an empty loader")
     return {"loss": loss_sum / count, "top1": 100 * top1 / count, "top5": 100 * top5 / count}
 
+
 # ------------------------------------------------------------------------------------------ fit
 
 def fit(
@@ -364,6 +365,8 @@ def fit(
         if patience is not None and run["bad_epochs"] >= patience:
             break
     return history
+
+
 def _check_fit_args(*, epochs, amp, mixup, label_smoothing, patience, val_loader, accum_steps, keep_last, lr,
                     optimizer, monitor, ema_decay) -> None:
     """Every argument ``fit`` can check before it starts: a mistake costs no epoch and changes nothing."""
@@ -389,6 +392,7 @@ def _check_fit_args(*, epochs, amp, mixup, label_smoothing, patience, val_loader
             metrics += ["val_ema_loss", "val_ema_top1", "val_ema_top5"]
         if monitor not in metrics:
             raise ValueError(f"monitor {monitor!r} is not a metric; the metrics are {sorted(metrics)}")
+
 
 def _non_finite(model: nn.Module, ema: ModelEma | None) -> list[str]:
     """Names of the parameters and buffers (the model's and the EMA's) holding a NaN or an infinity."""
